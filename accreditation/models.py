@@ -1,0 +1,2 @@
+# Criteria, rounds, applications, evidence, assessment and awards arrive with the accreditation
+# issue.

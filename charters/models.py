@@ -1,0 +1,1 @@
+# Charter, versions, principles, organisations and signatures arrive with the charters issue.

@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib.auth import password_validation
+
+from platform_.accounts.enums import Role
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    full_name = forms.CharField(
+        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+
+    def signup(self, request, user) -> None:
+        user.full_name = self.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label="Role", choices=Role.choices, widget=forms.RadioSelect,
+        help_text="Council officers run the council's CoCharter; assessors review evidence.",
+    )
+    has_lived_experience = forms.BooleanField(
+        label="This assessor brings lived experience of the services being assessed",
+        required=False,
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label="Create a password",
+        help_text="At least 10 characters. A few words strung together are easy to remember.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirm your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The passwords do not match.")
+        elif first:
+            from platform_.accounts.models import User
+
+            try:
+                password_validation.validate_password(first, User(email=self.email))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

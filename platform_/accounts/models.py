@@ -1,0 +1,125 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+from platform_.accounts.enums import ROLE_FIELDS, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person. Tenant users live in their tenant's schema; platform staff in the public one."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    # One field: many people's names do not split into a first and a last name.
+    full_name = models.CharField("full name", max_length=150, blank=True)
+    is_council_officer = models.BooleanField(default=False)
+    is_assessor = models.BooleanField(default=False)
+    # An assessor who brings lived experience of the services being assessed; a tenant may
+    # require one in every pair of assessors.
+    has_lived_experience = models.BooleanField("lived experience", default=False)
+    is_organisation_member = models.BooleanField(default=False)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+    @property
+    def roles(self) -> list[Role]:
+        return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True).filter(
+            expires_at__gt=timezone.now()
+        )
+
+    def unsent(self):
+        return self.pending().filter(sent_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An invitation to join a tenant in a role; the email is its only copy of the link."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=32, choices=Role.choices)
+    has_lived_experience = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+    )
+    # Part of the signed link: rotating it voids links already sent.
+    nonce = models.CharField(max_length=32, default=_new_nonce)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "role"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email_and_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} as {self.get_role_display()}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "Accepted"
+        if self.revoked_at:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Sent" if self.sent_at else "Waiting to send"

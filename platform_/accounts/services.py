@@ -1,0 +1,168 @@
+"""Writes to people and invitations: one function per action, the only place that changes them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from platform_.background import enqueue_on_commit
+from platform_.accounts.adapter import tenant_from_email
+from platform_.accounts.enums import ROLE_FIELDS, Role
+from platform_.accounts.models import Invitation, User
+
+INVITATION_SALT = "cocharter.invitation"
+
+
+class InvitationError(Exception):
+    """The link cannot be used; the message says why in words a person can act on."""
+
+
+def invite_person(
+    email: str,
+    *,
+    role: Role,
+    acting_user: User | None,
+    has_lived_experience: bool = False,
+) -> Invitation:
+    """Invite someone to this tenant in a role.
+
+    Side effects, in order: an Invitation row (or the open one for the same email and role,
+    renewed, so its earlier link stops working); the invitation email task queued on commit.
+    ``acting_user`` is None only when the platform provisions a tenant's first officer.
+    """
+    if acting_user is not None and not acting_user.has_perm("tenant.invite_people"):
+        raise PermissionDenied("Only council officers can invite people.")
+    email = email.strip().lower()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(email=email, role=role, accepted_at__isnull=True, revoked_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            invitation = Invitation(email=email, role=role)
+        else:
+            invitation.nonce = Invitation._meta.get_field("nonce").default()
+            invitation.sent_at = None
+        invitation.has_lived_experience = has_lived_experience and role == Role.ASSESSOR
+        invitation.invited_by = acting_user
+        invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+        invitation.save()
+        _queue_invitation_email(invitation)
+    return invitation
+
+
+def _queue_invitation_email(invitation: Invitation) -> None:
+    from platform_.accounts.tasks import send_invitation_email
+
+    enqueue_on_commit(send_invitation_email, invitation.pk)
+
+
+def deliver_invitation_email(invitation: Invitation) -> bool:
+    """Send the invitation email once. Returns False if it was already sent or no longer open.
+
+    Side effects: the email; ``sent_at`` recorded. Safe to run twice: the row is locked and
+    ``sent_at`` checked first.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.sent_at is not None or not Invitation.objects.pending().filter(pk=invitation.pk).exists():
+            return False
+        tenant = connection.tenant
+        context = {
+            "invitation": invitation,
+            "tenant": tenant,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "accept_url": tenant.build_url(
+                reverse("accounts:invitation.accept", args=[invitation_token(invitation)])
+            ),
+        }
+        send_mail(
+            subject=f"You are invited to {tenant.name} on CoCharter",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=tenant_from_email(),
+            recipient_list=[invitation.email],
+        )
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return True
+
+
+def revoke_invitation(invitation: Invitation, *, acting_user: User) -> Invitation:
+    """Void an invitation that has not been accepted. Side effect: ``revoked_at`` recorded."""
+    if not acting_user.has_perm("tenant.invite_people"):
+        raise PermissionDenied("Only council officers can revoke invitations.")
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been accepted.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    # The schema is part of the salt, so a link from one council is meaningless at another.
+    return signing.dumps(
+        {"id": invitation.pk, "nonce": invitation.nonce},
+        salt=f"{INVITATION_SALT}:{connection.schema_name}",
+    )
+
+
+def find_invitation(token: str) -> Invitation:
+    """The open invitation a link points to, or InvitationError saying why it cannot be used."""
+    try:
+        payload = signing.loads(
+            token,
+            salt=f"{INVITATION_SALT}:{connection.schema_name}",
+            max_age=timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+    except signing.SignatureExpired as error:
+        raise InvitationError("This invitation has expired. Ask the council for a new one.") from error
+    except signing.BadSignature as error:
+        raise InvitationError("This invitation link is not valid here.") from error
+    invitation = Invitation.objects.filter(pk=payload["id"], nonce=payload["nonce"]).first()
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvitationError("This invitation is no longer valid. Ask the council for a new one.")
+    if invitation.accepted_at is not None:
+        raise InvitationError("This invitation has already been used. You can sign in instead.")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError("This invitation has expired. Ask the council for a new one.")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation, *, full_name: str, password: str | None
+) -> User:
+    """Turn an invitation into an account (or add the role to the existing account).
+
+    Side effects: the user created or updated with the role; the email address recorded as
+    verified (the link proved it); the invitation marked accepted.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("This invitation has already been used. You can sign in instead.")
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    elif full_name and not user.full_name:
+        user.full_name = full_name
+    setattr(user, ROLE_FIELDS[Role(invitation.role)], True)
+    if invitation.has_lived_experience:
+        user.has_lived_experience = True
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=invitation.email, defaults={"verified": True, "primary": True}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from platform_.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("manage/people/", views.PeopleView.as_view(), name="people"),
+    path("manage/people/invite/", views.InvitePersonView.as_view(), name="people.invite"),
+    path(
+        "manage/people/invitations/<int:pk>/revoke/",
+        views.RevokeInvitationView.as_view(),
+        name="invitation.revoke",
+    ),
+    path(
+        "accounts/invitation/<str:token>/",
+        views.AcceptInvitationView.as_view(),
+        name="invitation.accept",
+    ),
+]

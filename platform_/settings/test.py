@@ -1,0 +1,20 @@
+"""Settings for the pytest suite: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
+
+from .base import *  # noqa: F403 (settings modules extend the base namespace by design)
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# Unit tests run tasks inline; tests/integration starts a real worker and turns this off.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="cocharter-test")  # noqa: F405
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ACCOUNT_RATE_LIMITS = False
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))  # noqa: F405
+SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")

@@ -1,0 +1,15 @@
+"""URLs of the platform host (public schema)."""
+
+from django.contrib import admin
+from django.urls import path
+
+from platform_ import views
+
+admin.site.site_header = "CoCharter platform"
+admin.site.site_title = "CoCharter platform"
+
+urlpatterns = [
+    path("", views.PlatformLandingView.as_view(), name="home"),
+    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,17 @@
+"""URLs of a tenant's site (<slug>.<platform domain> or the council's own domain)."""
+
+from django.urls import include, path
+
+from platform_ import views
+from tenants.views import BrandingStylesheetView
+
+urlpatterns = [
+    path("", views.TenantHomeView.as_view(), name="home"),
+    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("branding.css", BrandingStylesheetView.as_view(), name="branding.css"),
+    path("manage/", views.ManageHubView.as_view(), name="manage"),
+    path("assess/", views.AssessHubView.as_view(), name="assess"),
+    path("org/", views.OrganisationHubView.as_view(), name="org"),
+    path("", include("platform_.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+]

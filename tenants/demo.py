@@ -1,0 +1,45 @@
+"""The demo council that `make run` creates, so a newcomer sees a living site."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from tenants.models import Tenant
+from tenants.services import ensure_platform, provision_tenant
+
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "demo-password-2026"
+# Printed by `make run`; development only (the demo is never created in production).
+DEMO_LOGINS = {
+    "council officer": ("officer@demo.localhost", DEMO_PASSWORD),
+    "assessor": ("assessor@demo.localhost", DEMO_PASSWORD),
+    "organisation member": ("member@demo.localhost", DEMO_PASSWORD),
+    "platform staff": ("admin@localhost", DEMO_PASSWORD),
+}
+
+
+@transaction.atomic
+def ensure_demo_tenant() -> tuple[Tenant, bool]:
+    from platform_.accounts.models import User
+
+    ensure_platform()
+    if not User.objects.filter(email=DEMO_LOGINS["platform staff"][0]).exists():
+        User.objects.create_superuser(DEMO_LOGINS["platform staff"][0], DEMO_PASSWORD,
+                                      full_name="Platform admin")
+    tenant = Tenant.objects.filter(slug=DEMO_SLUG).first()
+    if tenant is not None:
+        return tenant, False
+    tenant = provision_tenant(
+        name="Demoshire Council", slug=DEMO_SLUG, officer_email=None, brand_colour="#0b5e5b"
+    )
+    with tenant_context(tenant):
+        people = [
+            ("council officer", "Priya Shah", {"is_council_officer": True}),
+            ("assessor", "Jordan Lee", {"is_assessor": True, "has_lived_experience": True}),
+            ("organisation member", "Sam Okafor", {"is_organisation_member": True}),
+        ]
+        for role, full_name, flags in people:
+            email, password = DEMO_LOGINS[role]
+            user = User.objects.create_user(email, password, full_name=full_name, **flags)
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return tenant, True

@@ -1,0 +1,63 @@
+"""Routing requests to tenants, and what a tenant's lifecycle state allows."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.shortcuts import render
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import schema_context
+
+from tenants.enums import LifecycleStatus
+
+TENANT_BY_HOST_TIMEOUT = 300
+
+
+def tenant_cache_key(hostname: str) -> str:
+    # Always built while the connection is on the public schema, so django-tenants' key function
+    # gives it the "public" prefix: one shared entry per host name.
+    return f"tenant-by-host:{hostname}"
+
+
+class CachedTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' middleware with the host-to-tenant lookup cached in Redis.
+
+    The entry is dropped whenever a Tenant or Domain is saved or deleted (tenants/signals.py), so a
+    suspension takes effect on the next request.
+    """
+
+    def get_tenant(self, domain_model, hostname):
+        key = tenant_cache_key(hostname)
+        tenant = cache.get(key)
+        if tenant is None:
+            tenant = super().get_tenant(domain_model, hostname)
+            cache.set(key, tenant, TENANT_BY_HOST_TIMEOUT)
+        return tenant
+
+
+def forget_cached_hosts(hostnames) -> None:
+    with schema_context("public"):
+        cache.delete_many([tenant_cache_key(hostname) for hostname in hostnames])
+
+
+# Writes a suspended tenant still allows: signing in and out change no council data.
+READ_ONLY_ALLOWED_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/authenticate/")
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class TenantLifecycleMiddleware:
+    """Closed tenants answer 410 Gone; suspended tenants are read-only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and connection.schema_name != "public":
+            if tenant.status not in LifecycleStatus.serving():
+                return render(request, "tenants/closed.html", {"tenant": tenant}, status=410)
+            if (
+                tenant.is_read_only
+                and request.method not in SAFE_METHODS
+                and not request.path.startswith(READ_ONLY_ALLOWED_PATHS)
+            ):
+                return render(request, "tenants/read_only.html", {"tenant": tenant}, status=403)
+        return self.get_response(request)

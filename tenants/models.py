@@ -1,0 +1,90 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+from tenants.branding import validate_brand_colour, validate_logo
+from tenants.enums import LifecycleStatus, TenantKind
+
+TEMPLATE_SCHEMA_NAME = "cocharter_template"
+
+slug_validator = RegexValidator(
+    r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$",
+    "Use 3 to 40 lower-case letters, digits and hyphens, starting with a letter.",
+)
+
+
+class TenantQuerySet(models.QuerySet):
+    def councils(self):
+        """Every real tenant: not the public schema, not the template."""
+        return self.exclude(schema_name="public").exclude(status=LifecycleStatus.TEMPLATE)
+
+    def serving(self):
+        return self.councils().filter(status__in=LifecycleStatus.serving())
+
+
+class Tenant(TenantMixin):
+    """A council or partnership board: one PostgreSQL schema, its own users, charter and domain."""
+
+    name = models.CharField(max_length=200)
+    slug = models.CharField(max_length=40, unique=True, validators=[slug_validator])
+    kind = models.CharField(max_length=32, choices=TenantKind.choices, default=TenantKind.COUNCIL)
+    status = models.CharField(
+        max_length=16, choices=LifecycleStatus.choices, default=LifecycleStatus.TRIAL
+    )
+    # Shown behind white header text, so it must keep a WCAG AA contrast ratio with white.
+    brand_colour = models.CharField(
+        max_length=7, default="#1d70b8", validators=[validate_brand_colour]
+    )
+    logo = models.FileField(
+        upload_to="branding/", blank=True, validators=[validate_logo],
+        help_text="PNG or JPEG, up to 1 MB.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    # Schemas are cloned from the template by tenants.services.provision_tenant, never migrated
+    # from zero on save.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_template(self) -> bool:
+        return self.status == LifecycleStatus.TEMPLATE
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status in LifecycleStatus.read_only()
+
+    @property
+    def primary_domain(self) -> str:
+        domain = self.get_primary_domain()
+        return domain.domain if domain else ""
+
+    def build_url(self, path: str = "/") -> str:
+        """An absolute URL on this tenant's primary domain, for emails and printed links."""
+        from django.conf import settings
+
+        return f"{settings.SITE_SCHEME}://{self.primary_domain}{settings.SITE_PORT_SUFFIX}{path}"
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a tenant (``<slug>.<platform domain>`` or the council's own)."""
+
+
+class TemplateSnapshot(models.Model):
+    """The template schema's DDL, captured once per migration state, replayed to provision."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Template snapshot {self.fingerprint[:12]}"

@@ -1,0 +1,116 @@
+"""Writes to tenants: provisioning, the platform's own rows, lifecycle changes."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_exists, tenant_context
+
+from tenants.enums import LifecycleStatus, TenantKind
+from tenants.models import TEMPLATE_SCHEMA_NAME, Domain, Tenant
+from tenants.schema_cloning import SchemaCloneUnavailable, clone_template_schema
+
+logger = logging.getLogger(__name__)
+
+RESERVED_SLUGS = {"www", "admin", "api", "public", "static", "media", "mail", "template"}
+
+
+def schema_name_for(slug: str) -> str:
+    return "t_" + slug.replace("-", "_")
+
+
+def ensure_platform() -> Tenant:
+    """Make sure the public tenant (the platform host) and the migrated template schema exist.
+
+    Idempotent; run after every migrate (``manage.py setup_platform``). Side effects: the public
+    Tenant row and its Domain (PLATFORM_DOMAIN); the template schema, migrated from zero the
+    first time only (later migrate_schemas runs keep it current, as it is a Tenant row).
+    """
+    public, _ = Tenant.objects.get_or_create(
+        schema_name="public",
+        defaults={"name": "CoCharter platform", "slug": "platform", "status": LifecycleStatus.ACTIVE},
+    )
+    Domain.objects.get_or_create(
+        domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True}
+    )
+    template, created = Tenant.objects.get_or_create(
+        schema_name=TEMPLATE_SCHEMA_NAME,
+        defaults={
+            "name": "Template schema",
+            "slug": "cocharter-template",
+            "status": LifecycleStatus.TEMPLATE,
+        },
+    )
+    if created or not schema_exists(TEMPLATE_SCHEMA_NAME):
+        template.create_schema(check_if_exists=True, verbosity=0)
+        connection.set_schema_to_public()
+    return public
+
+
+def provision_tenant(
+    *,
+    name: str,
+    slug: str,
+    officer_email: str | None,
+    kind: str = TenantKind.COUNCIL,
+    brand_colour: str = "#1d70b8",
+    status: str = LifecycleStatus.TRIAL,
+) -> Tenant:
+    """Create a council's site: schema, domain and the first officer's invitation, in one go.
+
+    Side effects, in order: the Tenant row; its schema, cloned from the template (or migrated if
+    no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; the first council
+    officer's invitation, whose email is queued on commit. All in one transaction: a failure
+    leaves nothing behind.
+    """
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": f"'{slug}' is reserved; choose another."})
+    tenant = Tenant(
+        schema_name=schema_name_for(slug),
+        name=name,
+        slug=slug,
+        kind=kind,
+        brand_colour=brand_colour,
+        status=status,
+        status_changed_at=timezone.now(),
+    )
+    tenant.full_clean()
+    with transaction.atomic():
+        tenant.save()
+        _create_schema(tenant)
+        Domain.objects.create(
+            domain=f"{slug}.{settings.PLATFORM_DOMAIN}", tenant=tenant, is_primary=True
+        )
+        if officer_email:
+            from platform_.accounts.enums import Role
+            from platform_.accounts.services import invite_person
+
+            with tenant_context(tenant):
+                invite_person(officer_email, role=Role.COUNCIL_OFFICER, acting_user=None)
+    return tenant
+
+
+def _create_schema(tenant: Tenant) -> None:
+    try:
+        clone_template_schema(tenant.schema_name)
+    except SchemaCloneUnavailable as error:
+        # Correct but slower: a fresh migration of every tenant app.
+        logger.warning("Cloning unavailable (%s); migrating %s instead", error, tenant.schema_name)
+        tenant.create_schema(check_if_exists=False, verbosity=0)
+        connection.set_schema_to_public()
+
+
+def set_tenant_status(tenant: Tenant, new_status: str) -> Tenant:
+    """Move a tenant through its lifecycle. Side effect: the host cache dropped (signals)."""
+    if new_status == LifecycleStatus.TEMPLATE or tenant.is_template:
+        raise ValidationError("The template schema's status cannot change.")
+    if new_status not in LifecycleStatus.values:
+        raise ValidationError(f"Unknown status {new_status!r}.")
+    tenant.status = new_status
+    tenant.status_changed_at = timezone.now()
+    tenant.save(update_fields=["status", "status_changed_at"])
+    return tenant

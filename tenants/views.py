@@ -1,0 +1,17 @@
+from django.http import HttpResponse
+from django.views import View
+from django.views.decorators.cache import cache_control
+from django.utils.decorators import method_decorator
+
+
+@method_decorator(cache_control(max_age=300, public=True), name="dispatch")
+class BrandingStylesheetView(View):
+    """The tenant's colour as CSS, so pages need no inline styles (strict CSP)."""
+
+    def get(self, request):
+        colour = request.tenant.brand_colour  # validated as #rrggbb when saved
+        css = (
+            f":root {{ --brand-colour: {colour}; }}\n"
+            f".app-header {{ background-color: {colour}; border-bottom-color: {colour}; }}\n"
+        )
+        return HttpResponse(css, content_type="text/css")
