@@ -167,5 +167,5 @@ def _pg_dump_major(path: str) -> int:
         output = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
     except OSError:
         return 0
-    match = re.search(r"(\d+)(?:\.\d+)?", output.split(")")[-1])
+    match = re.search(r"PostgreSQL\)\s+(\d+)", output)
     return int(match.group(1)) if match else 0

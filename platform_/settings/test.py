@@ -3,6 +3,8 @@
 from .base import *  # noqa: F403 (settings modules extend the base namespace by design)
 from .base import env
 
+import uuid
+
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -10,7 +12,13 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.E
 # Unit tests run tasks inline; tests/integration starts a real worker and turns this off.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
-CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="cocharter-test")  # noqa: F405
+# A fresh prefix and queue per run: a stale cached tenant from an earlier run (same host, other
+# primary key) is never read, and a `make run` worker on the same Redis never takes test tasks.
+_RUN_ID = uuid.uuid4().hex[:10]
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default=f"cocharter-test-{_RUN_ID}")
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"cocharter-test-{_RUN_ID}")
+# Server processes started by the tests serve static files straight from static/build.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

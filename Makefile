@@ -1,0 +1,56 @@
+# CoCharter: `make run` starts everything, `make test` runs the whole suite.
+# Both install what they need first, and find or start PostgreSQL and Redis (infra/dev/services.py).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SERVICES := $(PY) infra/dev/services.py exec --
+export DJANGO_SETTINGS_MODULE ?= platform_.settings.local
+
+.PHONY: install assets run test bench lint format migrate clean
+
+install: $(VENV)/.installed assets
+
+# The lock (requirements.lock) pins every package; `make lock` refreshes it from pyproject.toml.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	touch $@
+
+lock:
+	$(VENV)/bin/uv pip compile --quiet --python $(PY) --extra dev pyproject.toml -o requirements.lock
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# GOV.UK Frontend is compiled from its npm package, never copied by hand.
+assets: static/build/.built
+
+static/build/.built: node_modules/.installed static/build.mjs $(wildcard static/src/*)
+	node static/build.mjs
+	touch $@
+
+run: install
+	$(SERVICES) $(PY) infra/dev/run.py
+
+test: install
+	$(SERVICES) env DJANGO_SETTINGS_MODULE=platform_.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(SERVICES) $(PY) bench/run_all.py
+
+migrate: install
+	$(SERVICES) sh -c '$(PY) manage.py migrate_schemas --shared && $(PY) manage.py setup_platform && $(PY) manage.py migrate_schemas --tenant'
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles
