@@ -23,13 +23,28 @@ TENANT_B = {"name": "Beta Borough Council", "slug": "beta"}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, plus the platform rows, the template schema and two tenants."""
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """The test database, plus the platform rows, the template schema and two tenants.
+
+    Replaces pytest-django's fixture, which creates the test database only when some collected
+    test asks for ``db``: integration and browser tests commit outside test transactions and
+    would otherwise write to the development database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_config = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
+        )
+        assert connection.settings_dict["NAME"].startswith("test_")
         ensure_platform()
         for spec in (TENANT_A, TENANT_B):
             provision_tenant(name=spec["name"], slug=spec["slug"], officer_email=None)
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        teardown_databases(db_config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture

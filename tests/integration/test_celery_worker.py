@@ -1,0 +1,122 @@
+"""A real Celery worker, on real Redis, runs the invitation email task in the right schema."""
+
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from platform_ import celery_app
+from platform_.accounts import services
+from platform_.accounts.enums import Role
+from platform_.accounts.models import Invitation
+from tenants.models import Tenant
+from tests.helpers import subprocess_env
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def mail_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("worker-mail")
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, mail_dir):
+    """A worker process on this run's own queue, sending mail to files in mail_dir."""
+    with django_db_blocker.unblock():
+        env = subprocess_env(
+            CELERY_TASK_ALWAYS_EAGER="false",
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_dir),
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "platform_", "worker", "--pool", "solo",
+         "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel", "info",
+         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    yield process
+    process.terminate()
+    output = process.communicate(timeout=30)[0]
+    print(output)  # shown by pytest when a test of this module fails
+
+
+@pytest.fixture
+def publish_to_broker():
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_invitation_email_is_sent_by_a_real_worker_in_the_right_schema(
+    worker, publish_to_broker, django_db_blocker, mail_dir
+):
+    with django_db_blocker.unblock():
+        alpha, beta = Tenant.objects.get(slug="alpha"), Tenant.objects.get(slug="beta")
+        # Committed for real (no test transaction): on_commit publishes to Redis, after the
+        # connection has left alpha's schema, so the task must carry the schema it was queued in.
+        with transaction.atomic():
+            with tenant_context(alpha):
+                invitation = services.invite_person(
+                    "worker@alpha.test", role=Role.ASSESSOR, acting_user=None
+                )
+            # The same primary key in beta: only the schema tells the two rows apart.
+            with tenant_context(beta):
+                decoy = Invitation.objects.create(
+                    pk=invitation.pk, email="decoy@beta.test", role=Role.ASSESSOR,
+                    expires_at=timezone.now() + timedelta(days=1),
+                )
+        try:
+            def sent() -> bool:
+                with tenant_context(alpha):
+                    return Invitation.objects.get(pk=invitation.pk).sent_at is not None
+
+            assert wait_for(sent), "the worker did not send the invitation"
+            with tenant_context(beta):
+                decoy.refresh_from_db()
+                assert decoy.sent_at is None
+
+            messages = [path.read_text() for path in mail_dir.iterdir()]
+            assert len(messages) == 1
+            assert "To: worker@alpha.test" in messages[0]
+            assert "Alpha City Council" in messages[0]
+            link = messages[0].split("http://alpha.localhost/accounts/invitation/", 1)[1].split("/")[0]
+            with tenant_context(alpha):
+                assert services.find_invitation(link).pk == invitation.pk
+        finally:
+            with tenant_context(alpha):
+                Invitation.objects.filter(pk=invitation.pk).delete()
+            with tenant_context(beta):
+                Invitation.objects.filter(pk=decoy.pk).delete()
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(
+    worker, publish_to_broker, django_db_blocker, mail_dir
+):
+    before = set(mail_dir.iterdir())
+    with django_db_blocker.unblock():
+        alpha = Tenant.objects.get(slug="alpha")
+        with tenant_context(alpha), pytest.raises(RuntimeError), transaction.atomic():
+            services.invite_person("rollback@alpha.test", role=Role.ASSESSOR, acting_user=None)
+            raise RuntimeError("abandon the transaction")
+        with tenant_context(alpha):
+            assert not Invitation.objects.filter(email="rollback@alpha.test").exists()
+    time.sleep(2)
+    assert set(mail_dir.iterdir()) == before
