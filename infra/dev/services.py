@@ -13,6 +13,7 @@ Usage:
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import subprocess
@@ -68,15 +69,22 @@ def local_postgres_url() -> str | None:
 
 def start_embedded_postgres(data_dir: Path) -> tuple[str, Callable[[], None]]:
     """Start (or join) the pgserver cluster in data_dir; returns its URL and a stop function."""
+    # pgserver (via platformdirs) wants a runtime directory at import; containers often have none.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+    Path(os.environ["XDG_RUNTIME_DIR"]).chmod(0o700)
     import pgserver
 
-    # pgserver (via platformdirs) wants a runtime directory; containers often have none.
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA / "run"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     url = server.get_uri(DATABASE_NAME)
-    return url, server.cleanup
+
+    def stop() -> None:
+        server.cleanup()
+        # Stopped already: its own exit hook would only log to a closed stream.
+        atexit.unregister(server._cleanup)
+
+    return url, stop
 
 
 def ensure_database(database_url: str) -> None:
