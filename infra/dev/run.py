@@ -22,7 +22,15 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
 
 
+def stop_on_signal(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C (SIGINT) or a supervisor's SIGTERM: stop every child, then exit cleanly. Installed
+    # explicitly because a shell starting this in the background would leave SIGINT ignored.
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.local")
     (ROOT / ".data").mkdir(exist_ok=True)
     manage("migrate_schemas", "--shared", "-v", "0")
@@ -55,6 +63,9 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        # A second Ctrl-C (or the one forwarded by services.py) must not cut the shutdown short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for process in running.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -197,12 +198,15 @@ def main(argv: list[str]) -> int:
             return 0
         command = argv[2:] if argv[1:2] == ["--"] else argv[1:]
         child = subprocess.Popen(command, env={**os.environ, **services.env()})
-        while True:
-            try:
-                return child.wait()
-            except KeyboardInterrupt:
-                # Ctrl-C reached the child too (same process group); wait for it to finish.
-                continue
+
+        def forward(signum, frame) -> None:
+            # The child decides how to stop; the servers started here outlive it briefly.
+            if child.poll() is None:
+                child.send_signal(signum)
+
+        signal.signal(signal.SIGINT, forward)
+        signal.signal(signal.SIGTERM, forward)
+        return child.wait()
     finally:
         services.stop()
 

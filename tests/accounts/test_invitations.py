@@ -188,3 +188,13 @@ def test_sweep_requeues_invitations_whose_email_never_went(tenant_a, officer_a, 
     with tenant_context(tenant_a):
         fresh.refresh_from_db()
     assert fresh.sent_at is None
+
+
+def test_tasks_do_nothing_when_their_tenant_is_gone(db):
+    from platform_.accounts.tasks import send_invitation_email
+
+    # A schema that no longer exists leaves tenant-schemas-celery on public.
+    result = send_invitation_email.apply(args=[1], headers={"_schema_name": "public"})
+    assert result.get() is False
+    assert sweep_unsent_invitations.apply(headers={"_schema_name": "public"}).get() == 0
+    assert mail.outbox == []
