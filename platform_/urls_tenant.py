@@ -3,12 +3,13 @@
 from django.urls import include, path
 
 from platform_ import views
-from tenants.views import BrandingStylesheetView
+from tenants.views import BrandingLogoView, BrandingStylesheetView
 
 urlpatterns = [
     path("", views.TenantHomeView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("branding.css", BrandingStylesheetView.as_view(), name="branding.css"),
+    path("branding/logo", BrandingLogoView.as_view(), name="branding.logo"),
     path("manage/", views.ManageHubView.as_view(), name="manage"),
     path("assess/", views.AssessHubView.as_view(), name="assess"),
     path("org/", views.OrganisationHubView.as_view(), name="org"),

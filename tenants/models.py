@@ -1,3 +1,6 @@
+import uuid
+
+from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
@@ -11,6 +14,17 @@ slug_validator = RegexValidator(
     r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$",
     "Use 3 to 40 lower-case letters, digits and hyphens, starting with a letter.",
 )
+
+
+def platform_storage():
+    # Platform files (tenant logos) are read from every schema, so they cannot use the default
+    # storage, whose paths follow whichever schema is current.
+    return storages["platform"]
+
+
+def logo_upload_path(tenant: "Tenant", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    return f"tenants/{tenant.schema_name}/logo-{uuid.uuid4().hex[:12]}.{extension}"
 
 
 class TenantQuerySet(models.QuerySet):
@@ -36,8 +50,8 @@ class Tenant(TenantMixin):
         max_length=7, default="#1d70b8", validators=[validate_brand_colour]
     )
     logo = models.FileField(
-        upload_to="branding/", blank=True, validators=[validate_logo],
-        help_text="PNG or JPEG, up to 1 MB.",
+        upload_to=logo_upload_path, storage=platform_storage, blank=True,
+        validators=[validate_logo], help_text="PNG or JPEG, up to 1 MB.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.views import View
 from django.views.decorators.cache import cache_control
 from django.utils.decorators import method_decorator
@@ -15,3 +15,15 @@ class BrandingStylesheetView(View):
             f".app-header {{ background-color: {colour}; border-bottom-color: {colour}; }}\n"
         )
         return HttpResponse(css, content_type="text/css")
+
+
+@method_decorator(cache_control(max_age=3600, public=True), name="dispatch")
+class BrandingLogoView(View):
+    """The tenant's logo, served from platform storage (never a path a visitor can choose)."""
+
+    def get(self, request):
+        logo = request.tenant.logo
+        if not logo:
+            raise Http404("This council has no logo.")
+        content_type = "image/png" if logo.name.endswith(".png") else "image/jpeg"
+        return FileResponse(logo.open("rb"), content_type=content_type)

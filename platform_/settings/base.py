@@ -184,6 +184,11 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 STORAGES = {
     # Django 5.1+ reads STORAGES only; the tenant storage prefixes every path with the schema name.
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    # Files of the platform itself (tenant logos), under MEDIA_ROOT/platform/ whatever the schema.
+    "platform": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "platform", "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -25,4 +25,5 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = False
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))  # noqa: F405
+STORAGES["platform"]["OPTIONS"]["location"] = MEDIA_ROOT / "platform"
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")
