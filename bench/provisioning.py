@@ -21,7 +21,7 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.local")
 
-import django  # noqa: E402 (Django must be configured before the project's modules import)
+import django
 
 django.setup()
 

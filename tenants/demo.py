@@ -8,7 +8,7 @@ from tenants.models import Tenant
 from tenants.services import ensure_platform, provision_tenant
 
 DEMO_SLUG = "demo"
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed demo login, development only)
 # Printed by `make run`; development only (the demo is never created in production).
 DEMO_LOGINS = {
     "council officer": ("officer@demo.localhost", DEMO_PASSWORD),
@@ -24,8 +24,9 @@ def ensure_demo_tenant() -> tuple[Tenant, bool]:
 
     ensure_platform()
     if not User.objects.filter(email=DEMO_LOGINS["platform staff"][0]).exists():
-        User.objects.create_superuser(DEMO_LOGINS["platform staff"][0], DEMO_PASSWORD,
-                                      full_name="Platform admin")
+        User.objects.create_superuser(
+            DEMO_LOGINS["platform staff"][0], DEMO_PASSWORD, full_name="Platform admin"
+        )
     tenant = Tenant.objects.filter(slug=DEMO_SLUG).first()
     if tenant is not None:
         return tenant, False

@@ -50,8 +50,11 @@ class Tenant(TenantMixin):
         max_length=7, default="#1d70b8", validators=[validate_brand_colour]
     )
     logo = models.FileField(
-        upload_to=logo_upload_path, storage=platform_storage, blank=True,
-        validators=[validate_logo], help_text="PNG or JPEG, up to 1 MB.",
+        upload_to=logo_upload_path,
+        storage=platform_storage,
+        blank=True,
+        validators=[validate_logo],
+        help_text="PNG or JPEG, up to 1 MB.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)

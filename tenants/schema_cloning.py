@@ -110,7 +110,7 @@ def _data_copy_sql() -> str:
             for (column,) in cursor.fetchall():
                 statements.append(
                     f"SELECT setval(pg_get_serial_sequence('{TARGET_PLACEHOLDER}.\"{table}\"', "
-                    f"'{column}'), max(\"{column}\")) FROM {TARGET_PLACEHOLDER}.\"{table}\" "
+                    f'\'{column}\'), max("{column}")) FROM {TARGET_PLACEHOLDER}."{table}" '
                     f'HAVING max("{column}") IS NOT NULL;'
                 )
     return "\n".join(statements)

@@ -32,7 +32,11 @@ def ensure_platform() -> Tenant:
     """
     public, _ = Tenant.objects.get_or_create(
         schema_name="public",
-        defaults={"name": "CoCharter platform", "slug": "platform", "status": LifecycleStatus.ACTIVE},
+        defaults={
+            "name": "CoCharter platform",
+            "slug": "platform",
+            "status": LifecycleStatus.ACTIVE,
+        },
     )
     Domain.objects.get_or_create(
         domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True}

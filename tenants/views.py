@@ -1,7 +1,7 @@
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import cache_control
-from django.utils.decorators import method_decorator
 
 
 @method_decorator(cache_control(max_age=300, public=True), name="dispatch")

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from tests.factories import UserFactory
 from tenants.models import Tenant
+from tests.factories import UserFactory
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

@@ -41,10 +41,30 @@ def main() -> int:
 
     processes = {
         "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{PORT}", "--noreload"],
-        "worker": [PYTHON, "-m", "celery", "-A", "platform_", "worker", "-l", "info",
-                   "--concurrency", "2"],
-        "beat": [PYTHON, "-m", "celery", "-A", "platform_", "beat", "-l", "info",
-                 "-s", str(ROOT / ".data" / "celerybeat-schedule")],
+        "worker": [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "platform_",
+            "worker",
+            "-l",
+            "info",
+            "--concurrency",
+            "2",
+        ],
+        "beat": [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "platform_",
+            "beat",
+            "-l",
+            "info",
+            "-s",
+            str(ROOT / ".data" / "celerybeat-schedule"),
+        ],
     }
     running = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in processes.items()}
     print(

@@ -20,9 +20,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".data"
@@ -55,6 +55,7 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
+
 
 def local_postgres_url() -> str | None:
     if not port_open("127.0.0.1", 5432):
@@ -102,6 +103,7 @@ def ensure_database(database_url: str) -> None:
 
 # --- Redis ----------------------------------------------------------------------------------------
 
+
 def redis_answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
@@ -117,8 +119,21 @@ def start_embedded_redis(data_dir: Path, port: int = EMBEDDED_REDIS_PORT):
 
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [REDIS_SERVER_PATH, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-         "--save", "", "--appendonly", "no", "--logfile", str(data_dir / "redis.log")],
+        [
+            REDIS_SERVER_PATH,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(data_dir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(data_dir / "redis.log"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -136,6 +151,7 @@ def start_embedded_redis(data_dir: Path, port: int = EMBEDDED_REDIS_PORT):
 
 
 # --- Both -----------------------------------------------------------------------------------------
+
 
 def find_or_start(data: Path = DATA, *, force_embedded: bool = False) -> Services:
     stoppers: list[Callable[[], None]] = []

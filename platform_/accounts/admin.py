@@ -11,8 +11,17 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password", "full_name"]}),
-        ("Roles", {"fields": ["is_council_officer", "is_assessor", "has_lived_experience",
-                              "is_organisation_member"]}),
+        (
+            "Roles",
+            {
+                "fields": [
+                    "is_council_officer",
+                    "is_assessor",
+                    "has_lived_experience",
+                    "is_organisation_member",
+                ]
+            },
+        ),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

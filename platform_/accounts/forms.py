@@ -22,7 +22,9 @@ class InvitationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
-        label="Role", choices=Role.choices, widget=forms.RadioSelect,
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
         help_text="Council officers run the council's CoCharter; assessors review evidence.",
     )
     has_lived_experience = forms.BooleanField(

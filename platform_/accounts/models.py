@@ -84,7 +84,10 @@ class Invitation(models.Model):
     role = models.CharField(max_length=32, choices=Role.choices)
     has_lived_experience = models.BooleanField(default=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="invitations_sent",
     )
     # Part of the signed link: rotating it voids links already sent.
@@ -94,7 +97,10 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="invitations_accepted",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -14,10 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from platform_.background import enqueue_on_commit
 from platform_.accounts.adapter import tenant_from_email
 from platform_.accounts.enums import ROLE_FIELDS, Role
 from platform_.accounts.models import Invitation, User
+from platform_.background import enqueue_on_commit
 
 INVITATION_SALT = "cocharter.invitation"
 
@@ -75,7 +75,10 @@ def deliver_invitation_email(invitation: Invitation) -> bool:
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.sent_at is not None or not Invitation.objects.pending().filter(pk=invitation.pk).exists():
+        if (
+            invitation.sent_at is not None
+            or not Invitation.objects.pending().filter(pk=invitation.pk).exists()
+        ):
             return False
         tenant = connection.tenant
         context = {
@@ -125,7 +128,9 @@ def find_invitation(token: str) -> Invitation:
             max_age=timedelta(days=settings.INVITATION_VALID_DAYS),
         )
     except signing.SignatureExpired as error:
-        raise InvitationError("This invitation has expired. Ask the council for a new one.") from error
+        raise InvitationError(
+            "This invitation has expired. Ask the council for a new one."
+        ) from error
     except signing.BadSignature as error:
         raise InvitationError("This invitation link is not valid here.") from error
     invitation = Invitation.objects.filter(pk=payload["id"], nonce=payload["nonce"]).first()
@@ -139,9 +144,7 @@ def find_invitation(token: str) -> Invitation:
 
 
 @transaction.atomic
-def accept_invitation(
-    invitation: Invitation, *, full_name: str, password: str | None
-) -> User:
+def accept_invitation(invitation: Invitation, *, full_name: str, password: str | None) -> User:
     """Turn an invitation into an account (or add the role to the existing account).
 
     Side effects: the user created or updated with the role; the email address recorded as

@@ -7,8 +7,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from platform_.accounts.models import Invitation
-from platform_.background import in_tenant_schema
 from platform_.accounts.services import deliver_invitation_email
+from platform_.background import in_tenant_schema
 
 logger = logging.getLogger(__name__)
 
@@ -16,8 +16,9 @@ logger = logging.getLogger(__name__)
 SWEEP_GRACE = timedelta(minutes=5)
 
 
-@shared_task(name="accounts.send_invitation_email", bind=True, max_retries=5,
-             default_retry_delay=60)
+@shared_task(
+    name="accounts.send_invitation_email", bind=True, max_retries=5, default_retry_delay=60
+)
 def send_invitation_email(self, invitation_id: int) -> bool:
     if not in_tenant_schema(self.name):
         return False

@@ -1,12 +1,12 @@
 """Development settings: `make run` and `manage.py` by hand."""
 
-from .base import *  # noqa: F403 (settings modules extend the base namespace by design)
+from .base import *
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Development mail lands as files under .data/mail/ unless EMAIL_BACKEND says otherwise.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

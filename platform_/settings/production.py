@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403 (settings modules extend the base namespace by design)
+from .base import *
 from .base import INSECURE_DEFAULT_SECRET_KEY, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

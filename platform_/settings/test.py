@@ -1,12 +1,12 @@
 """Settings for the pytest suite: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
-from .base import *  # noqa: F403 (settings modules extend the base namespace by design)
-from .base import env
-
 import uuid
 
+from .base import *
+from .base import env
+
 DEBUG = False
-SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"  # noqa: S105 (tests only)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 # Unit tests run tasks inline; tests/integration starts a real worker and turns this off.
@@ -20,10 +20,10 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"cocharter
 # Server processes started by the tests serve static files straight from static/build.
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))  # noqa: F405
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))
 STORAGES["platform"]["OPTIONS"]["location"] = MEDIA_ROOT / "platform"
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")

@@ -26,29 +26,46 @@ def current_totp(secret: str) -> str:
 
 
 def test_sign_up_verify_email_and_become_an_organisation_member(tenant_a, client_a):
-    response = client_a.post("/accounts/signup/", {
-        "email": "head@school.test", "full_name": "Hana Head",
-        "password1": "a-long-enough-pass", "password2": "a-long-enough-pass",
-    })
+    response = client_a.post(
+        "/accounts/signup/",
+        {
+            "email": "head@school.test",
+            "full_name": "Hana Head",
+            "password1": "a-long-enough-pass",
+            "password2": "a-long-enough-pass",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert len(mail.outbox) == 1
-    confirm_path = re.search(r"http://alpha\.localhost(/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    confirm_path = re.search(
+        r"http://alpha\.localhost(/accounts/confirm-email/\S+/)", mail.outbox[0].body
+    ).group(1)
 
     response = client_a.post(confirm_path)
 
     assert response.status_code == 302
     with tenant_context(tenant_a):
         user = User.objects.get(email="head@school.test")
-        assert (user.full_name, user.is_organisation_member, user.is_council_officer) == ("Hana Head", True, False)
+        assert (user.full_name, user.is_organisation_member, user.is_council_officer) == (
+            "Hana Head",
+            True,
+            False,
+        )
         assert user.emailaddress_set.get().verified is True
     assert client_a.get("/org/").status_code == 200
 
 
 def test_sign_up_errors_redisplay_with_an_error_summary(client_a):
-    response = client_a.post("/accounts/signup/", {
-        "email": "bad", "full_name": "Hana", "password1": "x", "password2": "y",
-    })
+    response = client_a.post(
+        "/accounts/signup/",
+        {
+            "email": "bad",
+            "full_name": "Hana",
+            "password1": "x",
+            "password2": "y",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in html

@@ -40,14 +40,23 @@ def test_officer_invites_an_assessor_and_the_email_carries_a_working_link(
         invitation.refresh_from_db()
     assert invitation.sent_at is not None
 
-    response = client_a.post(link_in(message), {
-        "full_name": "Ada Assessor", "password1": "a-long-enough-pass", "password2": "a-long-enough-pass",
-    })
+    response = client_a.post(
+        link_in(message),
+        {
+            "full_name": "Ada Assessor",
+            "password1": "a-long-enough-pass",
+            "password2": "a-long-enough-pass",
+        },
+    )
 
     assert response.status_code == 302
     with tenant_context(tenant_a):
         user = User.objects.get(email="new.assessor@alpha.test")
-        assert (user.full_name, user.is_assessor, user.has_lived_experience) == ("Ada Assessor", True, True)
+        assert (user.full_name, user.is_assessor, user.has_lived_experience) == (
+            "Ada Assessor",
+            True,
+            True,
+        )
         assert user.is_council_officer is False
         assert user.emailaddress_set.get().verified is True
         invitation.refresh_from_db()
@@ -73,11 +82,17 @@ def test_accept_form_redisplays_with_error_summary_and_keeps_the_name(
         assert not User.objects.filter(email="new.assessor@alpha.test").exists()
 
 
-def test_an_invitation_link_works_once(tenant_a, officer_a, client_a, django_capture_on_commit_callbacks):
+def test_an_invitation_link_works_once(
+    tenant_a, officer_a, client_a, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invite(tenant_a, officer_a)
     path = link_in(mail.outbox[0])
-    data = {"full_name": "Ada", "password1": "a-long-enough-pass", "password2": "a-long-enough-pass"}
+    data = {
+        "full_name": "Ada",
+        "password1": "a-long-enough-pass",
+        "password2": "a-long-enough-pass",
+    }
     client_a.post(path, data)
 
     response = client_a.get(path)
@@ -86,14 +101,18 @@ def test_an_invitation_link_works_once(tenant_a, officer_a, client_a, django_cap
     assert "already been used" in response.content.decode()
 
 
-def test_revoked_and_expired_invitations_cannot_be_used(tenant_a, officer_a, client_a, django_capture_on_commit_callbacks):
+def test_revoked_and_expired_invitations_cannot_be_used(
+    tenant_a, officer_a, client_a, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         revoked = invite(tenant_a, officer_a, email="one@alpha.test")
         expired = invite(tenant_a, officer_a, email="two@alpha.test")
     revoked_path, expired_path = link_in(mail.outbox[0]), link_in(mail.outbox[1])
     with tenant_context(tenant_a):
         services.revoke_invitation(revoked, acting_user=officer_a)
-        Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+        Invitation.objects.filter(pk=expired.pk).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
 
     assert "no longer valid" in client_a.get(revoked_path).content.decode()
     assert "expired" in client_a.get(expired_path).content.decode()
@@ -121,10 +140,14 @@ def test_only_council_officers_may_invite(tenant_a):
         assert not Invitation.objects.exists()
 
 
-def test_invite_view_sends_an_invitation(tenant_a, officer_a, client_a, django_capture_on_commit_callbacks):
+def test_invite_view_sends_an_invitation(
+    tenant_a, officer_a, client_a, django_capture_on_commit_callbacks
+):
     login(client_a, tenant_a, officer_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_a.post("/manage/people/invite/", {"email": "Someone@Alpha.test", "role": "council_officer"})
+        response = client_a.post(
+            "/manage/people/invite/", {"email": "Someone@Alpha.test", "role": "council_officer"}
+        )
 
     assert response.status_code == 302
     assert mail.outbox[0].to == ["someone@alpha.test"]
@@ -155,7 +178,9 @@ def test_revoke_view(tenant_a, officer_a, client_a):
     assert invitation.revoked_at is not None
 
 
-def test_existing_account_gains_the_role_by_accepting(tenant_a, officer_a, client_a, django_capture_on_commit_callbacks):
+def test_existing_account_gains_the_role_by_accepting(
+    tenant_a, officer_a, client_a, django_capture_on_commit_callbacks
+):
     member = make_user(tenant_a, "member@alpha.test", is_organisation_member=True)
     with django_capture_on_commit_callbacks(execute=True):
         invite(tenant_a, officer_a, email="member@alpha.test")
@@ -176,11 +201,15 @@ def test_delivering_twice_sends_one_email(tenant_a, officer_a):
     assert len(mail.outbox) == 1
 
 
-def test_sweep_requeues_invitations_whose_email_never_went(tenant_a, officer_a, django_capture_on_commit_callbacks):
+def test_sweep_requeues_invitations_whose_email_never_went(
+    tenant_a, officer_a, django_capture_on_commit_callbacks
+):
     stale = invite(tenant_a, officer_a, email="stale@alpha.test")
     fresh = invite(tenant_a, officer_a, email="fresh@alpha.test")
     with tenant_context(tenant_a):
-        Invitation.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=1))
+        Invitation.objects.filter(pk=stale.pk).update(
+            created_at=timezone.now() - timedelta(hours=1)
+        )
 
         assert sweep_unsent_invitations() == 1
 

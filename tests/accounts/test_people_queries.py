@@ -21,7 +21,9 @@ def add_people_and_invitations(tenant, officer, count: int) -> None:
     with tenant_context(tenant):
         for n in range(count):
             UserFactory(is_assessor=True, has_lived_experience=n % 2 == 0)
-            services.invite_person(f"invitee{n}@alpha.test", role=Role.ASSESSOR, acting_user=officer)
+            services.invite_person(
+                f"invitee{n}@alpha.test", role=Role.ASSESSOR, acting_user=officer
+            )
 
 
 def test_people_page_query_count_does_not_grow_with_rows(tenant_a, officer_a, client_a):

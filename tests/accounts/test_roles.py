@@ -45,8 +45,9 @@ def test_anonymous_holds_no_tenant_permission(tenant_a, permission):
 @pytest.mark.parametrize("permission", TENANT_PERMISSIONS)
 def test_inactive_officer_holds_no_permission(tenant_a, permission):
     with tenant_context(tenant_a):
-        user = UserFactory(is_council_officer=True, is_assessor=True,
-                           is_organisation_member=True, is_active=False)
+        user = UserFactory(
+            is_council_officer=True, is_assessor=True, is_organisation_member=True, is_active=False
+        )
         assert user.has_perm(permission) is False
 
 
@@ -62,9 +63,13 @@ def test_platform_staff_cannot_operate_from_a_tenant_site(tenant_a):
         assert UserFactory(is_staff=True).has_perm("platform.operate") is False
 
 
-AREAS = {"/manage/": "tenant.manage", "/manage/people/": "tenant.manage",
-         "/manage/people/invite/": "tenant.invite_people", "/assess/": "tenant.assess",
-         "/org/": "tenant.use_organisation_area"}
+AREAS = {
+    "/manage/": "tenant.manage",
+    "/manage/people/": "tenant.manage",
+    "/manage/people/invite/": "tenant.invite_people",
+    "/assess/": "tenant.assess",
+    "/org/": "tenant.use_organisation_area",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -38,10 +38,28 @@ def worker(django_db_setup, django_db_blocker, mail_dir):
             EMAIL_FILE_PATH=str(mail_dir),
         )
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "platform_", "worker", "--pool", "solo",
-         "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel", "info",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "platform_",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--loglevel",
+            "info",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()
@@ -80,10 +98,13 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_right_schema(
             # The same primary key in beta: only the schema tells the two rows apart.
             with tenant_context(beta):
                 decoy = Invitation.objects.create(
-                    pk=invitation.pk, email="decoy@beta.test", role=Role.ASSESSOR,
+                    pk=invitation.pk,
+                    email="decoy@beta.test",
+                    role=Role.ASSESSOR,
                     expires_at=timezone.now() + timedelta(days=1),
                 )
         try:
+
             def sent() -> bool:
                 with tenant_context(alpha):
                     return Invitation.objects.get(pk=invitation.pk).sent_at is not None
@@ -97,7 +118,9 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_right_schema(
             assert len(messages) == 1
             assert "To: worker@alpha.test" in messages[0]
             assert "Alpha City Council" in messages[0]
-            link = messages[0].split("http://alpha.localhost/accounts/invitation/", 1)[1].split("/")[0]
+            link = (
+                messages[0].split("http://alpha.localhost/accounts/invitation/", 1)[1].split("/")[0]
+            )
             with tenant_context(alpha):
                 assert services.find_invitation(link).pk == invitation.pk
         finally:

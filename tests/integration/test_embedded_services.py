@@ -1,4 +1,4 @@
-"""With no server given, PostgreSQL and Redis come from the PyPI packages, and CoCharter runs on them.
+"""With no server given, PostgreSQL and Redis come from PyPI packages, and CoCharter runs on them.
 
 This is the path `make run` and `make test` take on a fresh machine with no servers.
 """
@@ -48,15 +48,28 @@ def test_cocharter_migrates_and_provisions_a_council_on_embedded_servers(embedde
     }
 
     def manage(*args):
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
     manage("migrate_schemas", "--shared", "-v", "0")
     manage("setup_platform")
-    output = manage("create_council", "--name", "Embedded Council", "--slug", "embedded",
-                    "--officer-email", "lead@embedded.test")
+    output = manage(
+        "create_council",
+        "--name",
+        "Embedded Council",
+        "--slug",
+        "embedded",
+        "--officer-email",
+        "lead@embedded.test",
+    )
 
     assert "Created Embedded Council at http://embedded.localhost/" in output
     with psycopg.connect(embedded.database_url) as conn:

@@ -1,9 +1,9 @@
 """A user, session, URL, cache entry or file of tenant A reaches nothing of tenant B."""
 
+from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core import mail
 from django_tenants.utils import tenant_context
 
 from platform_.accounts import services
@@ -46,9 +46,13 @@ def test_a_session_cookie_of_tenant_a_does_nothing_at_tenant_b(tenant_a, client_
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_an_object_url_of_tenant_a_is_not_found_at_tenant_b(tenant_a, tenant_b, officer_a, officer_b, client_b):
+def test_an_object_url_of_tenant_a_is_not_found_at_tenant_b(
+    tenant_a, tenant_b, officer_a, officer_b, client_b
+):
     with tenant_context(tenant_a):
-        invitation = services.invite_person("x@alpha.test", role=Role.ASSESSOR, acting_user=officer_a)
+        invitation = services.invite_person(
+            "x@alpha.test", role=Role.ASSESSOR, acting_user=officer_a
+        )
     login(client_b, tenant_b, officer_b)
 
     response = client_b.post(f"/manage/people/invitations/{invitation.pk}/revoke/")
@@ -59,10 +63,11 @@ def test_an_object_url_of_tenant_a_is_not_found_at_tenant_b(tenant_a, tenant_b, 
         assert invitation.revoked_at is None
 
 
-def test_an_invitation_link_of_tenant_a_is_not_valid_at_tenant_b(tenant_a, officer_a, client_a, client_b, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with tenant_context(tenant_a):
-            services.invite_person("x@alpha.test", role=Role.ASSESSOR, acting_user=officer_a)
+def test_an_invitation_link_of_tenant_a_is_not_valid_at_tenant_b(
+    tenant_a, officer_a, client_a, client_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), tenant_context(tenant_a):
+        services.invite_person("x@alpha.test", role=Role.ASSESSOR, acting_user=officer_a)
     path = mail.outbox[0].body.split("http://alpha.localhost", 1)[1].split()[0]
 
     response = client_b.get(path)
@@ -72,7 +77,9 @@ def test_an_invitation_link_of_tenant_a_is_not_valid_at_tenant_b(tenant_a, offic
     assert client_a.get(path).status_code == 200  # control
 
 
-def test_people_list_of_tenant_b_shows_nobody_of_tenant_a(tenant_a, officer_a, tenant_b, officer_b, client_b):
+def test_people_list_of_tenant_b_shows_nobody_of_tenant_a(
+    tenant_a, officer_a, tenant_b, officer_b, client_b
+):
     make_user(tenant_a, "assessor@alpha.test", is_assessor=True)
     login(client_b, tenant_b, officer_b)
     html = client_b.get("/manage/people/").content.decode()

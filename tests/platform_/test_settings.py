@@ -23,7 +23,10 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-SAFE = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": ".cocharter.example"}
+SAFE = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": ".cocharter.example",
+}
 
 
 def test_check_deploy_reports_nothing_with_production_settings():

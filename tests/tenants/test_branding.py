@@ -31,7 +31,10 @@ def test_logo_is_shown_in_the_header_and_served_per_tenant(tenant_a, client_a, c
     try:
         assert tenant_a.logo.name.startswith(f"tenants/{tenant_a.schema_name}/logo-")
         html = client_a.get("/").content.decode()
-        assert '<img class="app-header__logo" src="/branding/logo" alt="Alpha City Council logo">' in html
+        assert (
+            '<img class="app-header__logo" src="/branding/logo" alt="Alpha City Council logo">'
+            in html
+        )
 
         response = client_a.get("/branding/logo")
         assert response["Content-Type"] == "image/png"
@@ -43,8 +46,11 @@ def test_logo_is_shown_in_the_header_and_served_per_tenant(tenant_a, client_a, c
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("logo.png", b"<svg onload=alert(1)>"), ("logo.png", b"GIF89a" + b"\x00" * 10),
-     ("big.png", PNG + b"\x00" * (1024 * 1024))],
+    [
+        ("logo.png", b"<svg onload=alert(1)>"),
+        ("logo.png", b"GIF89a" + b"\x00" * 10),
+        ("big.png", PNG + b"\x00" * (1024 * 1024)),
+    ],
 )
 def test_logos_are_checked_by_content_and_size(tenant_a, name, content):
     with pytest.raises(ValidationError):

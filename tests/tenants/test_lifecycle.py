@@ -11,7 +11,9 @@ def test_suspended_tenant_is_read_only(tenant_a, officer_a, client_a):
     set_tenant_status(tenant_a, LifecycleStatus.SUSPENDED)
 
     assert client_a.get("/manage/people/").status_code == 200
-    response = client_a.post("/manage/people/invite/", {"email": "x@alpha.test", "role": "assessor"})
+    response = client_a.post(
+        "/manage/people/invite/", {"email": "x@alpha.test", "role": "assessor"}
+    )
     assert response.status_code == 403
     assert "Changes are paused" in response.content.decode()
 
@@ -19,7 +21,9 @@ def test_suspended_tenant_is_read_only(tenant_a, officer_a, client_a):
 def test_suspended_tenant_still_lets_people_sign_in(tenant_a, client_a):
     make_user(tenant_a, "officer@alpha.test", is_council_officer=True)
     set_tenant_status(tenant_a, LifecycleStatus.SUSPENDED)
-    response = client_a.post("/accounts/login/", {"login": "officer@alpha.test", "password": TEST_PASSWORD})
+    response = client_a.post(
+        "/accounts/login/", {"login": "officer@alpha.test", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
 
 

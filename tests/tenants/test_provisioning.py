@@ -29,13 +29,19 @@ def constraints_in(schema: str) -> list[tuple[str, str]]:
             "WHERE connamespace = %s::regnamespace ORDER BY 1, 2",
             [schema],
         )
-        return [(table.split(".")[-1], definition.replace(schema, "S"))
-                for table, definition in cursor.fetchall()]
+        return [
+            (table.split(".")[-1], definition.replace(schema, "S"))
+            for table, definition in cursor.fetchall()
+        ]
 
 
-def test_provision_tenant_clones_every_table_and_constraint_of_the_template(db, django_capture_on_commit_callbacks):
+def test_provision_tenant_clones_every_table_and_constraint_of_the_template(
+    db, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        tenant = provision_tenant(name="Gamma Council", slug="gamma", officer_email="lead@gamma.test")
+        tenant = provision_tenant(
+            name="Gamma Council", slug="gamma", officer_email="lead@gamma.test"
+        )
 
     assert tenant.schema_name == "t_gamma"
     assert schema_exists("t_gamma")
@@ -66,9 +72,13 @@ def test_provisioned_schema_copies_rows_and_moves_sequences_on(db):
         assert ContentType.objects.count() == before + 1
 
 
-def test_provision_tenant_creates_domain_and_invites_first_officer(db, django_capture_on_commit_callbacks, client):
+def test_provision_tenant_creates_domain_and_invites_first_officer(
+    db, django_capture_on_commit_callbacks, client
+):
     with django_capture_on_commit_callbacks(execute=True):
-        tenant = provision_tenant(name="Gamma Council", slug="gamma", officer_email="Lead@Gamma.test")
+        tenant = provision_tenant(
+            name="Gamma Council", slug="gamma", officer_email="Lead@Gamma.test"
+        )
 
     assert Domain.objects.get(tenant=tenant).domain == "gamma.localhost"
     assert tenant.status == LifecycleStatus.TRIAL

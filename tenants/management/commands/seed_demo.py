@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from tenants.demo import DEMO_LOGINS, ensure_demo_tenant
 
@@ -7,6 +8,8 @@ class Command(BaseCommand):
     help = "Create the demo council with realistic data on first run; later runs change nothing."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo tenant has published passwords: development only.")
         tenant, created = ensure_demo_tenant()
         verb = "Created" if created else "Found"
         self.stdout.write(f"{verb} the demo tenant at {tenant.build_url()}")
