@@ -167,3 +167,12 @@ def test_pg_dump_version_is_read_from_its_banner(tmp_path):
     fake.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 16.2 (Debian 16.2-1)'\n")
     fake.chmod(0o755)
     assert schema_cloning._pg_dump_major(str(fake)) == 16
+
+
+def test_migrate_schemas_includes_the_template_schema(db):
+    # django-tenants migrates every Tenant row but public; the template is one, so every deploy's
+    # migrate_schemas keeps it current and new tenants are cloned from an up-to-date schema.
+    from django_tenants.utils import get_tenant_model
+
+    migrated = get_tenant_model().objects.exclude(schema_name="public")
+    assert TEMPLATE_SCHEMA_NAME in migrated.values_list("schema_name", flat=True)
