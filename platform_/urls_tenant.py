@@ -12,7 +12,7 @@ urlpatterns = [
     path("branding/logo", BrandingLogoView.as_view(), name="branding.logo"),
     path("manage/", views.ManageHubView.as_view(), name="manage"),
     path("assess/", views.AssessHubView.as_view(), name="assess"),
-    path("org/", views.OrganisationHubView.as_view(), name="org"),
+    path("", include("charters.urls")),
     path("", include("platform_.accounts.urls")),
     path("accounts/", include("allauth.urls")),
 ]

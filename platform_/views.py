@@ -25,8 +25,3 @@ class ManageHubView(RoleRequiredMixin, TemplateView):
 class AssessHubView(RoleRequiredMixin, TemplateView):
     permission_required = "tenant.assess"
     template_name = "pages/assess_hub.html"
-
-
-class OrganisationHubView(RoleRequiredMixin, TemplateView):
-    permission_required = "tenant.use_organisation_area"
-    template_name = "pages/organisation_hub.html"

@@ -10,6 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
+from charters.services import create_default_charter
+from platform_.accounts.enums import Role
+from platform_.accounts.services import invite_person
 from tenants.enums import LifecycleStatus, TenantKind
 from tenants.models import TEMPLATE_SCHEMA_NAME, Domain, Tenant
 from tenants.schema_cloning import SchemaCloneUnavailable, clone_template_schema
@@ -67,9 +70,9 @@ def provision_tenant(
     """Create a council's site: schema, domain and the first officer's invitation, in one go.
 
     Side effects, in order: the Tenant row; its schema, cloned from the template (or migrated if
-    no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; the first council
-    officer's invitation, whose email is queued on commit. All in one transaction: a failure
-    leaves nothing behind.
+    no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; the default charter
+    draft; the first council officer's invitation, whose email is queued on commit. All in one
+    transaction: a failure leaves nothing behind.
     """
     if slug in RESERVED_SLUGS:
         raise ValidationError({"slug": f"'{slug}' is reserved; choose another."})
@@ -89,11 +92,9 @@ def provision_tenant(
         Domain.objects.create(
             domain=f"{slug}.{settings.PLATFORM_DOMAIN}", tenant=tenant, is_primary=True
         )
-        if officer_email:
-            from platform_.accounts.enums import Role
-            from platform_.accounts.services import invite_person
-
-            with tenant_context(tenant):
+        with tenant_context(tenant):
+            create_default_charter()
+            if officer_email:
                 invite_person(officer_email, role=Role.COUNCIL_OFFICER, acting_user=None)
     return tenant
 

@@ -1,0 +1,185 @@
+from django import forms
+from django.utils import timezone
+
+from charters.enums import OrganisationKind
+from charters.models import Organisation, Principle
+from charters.validators import normalise_postcode
+
+PICTURE_MAX_BYTES = 2 * 1024 * 1024
+PICTURE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    introduction = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    easy_read_introduction = forms.CharField(
+        label="Easy read introduction",
+        required=False,
+        help_text="Short sentences and everyday words.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    co_writers = forms.CharField(
+        label="Who wrote it with you",
+        required=False,
+        help_text="One person or group on each line, for example: Parent Carer Forum.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_co_writers(self) -> list[str]:
+        lines = self.cleaned_data["co_writers"].splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+
+class PrincipleForm(forms.ModelForm):
+    class Meta:
+        model = Principle
+        fields = ["title", "text", "easy_read_text", "picture", "picture_alt"]
+        labels = {
+            "text": "What it means",
+            "easy_read_text": "Easy read version",
+            "picture": "Picture for the easy read version (optional)",
+            "picture_alt": "Describe the picture",
+        }
+        help_texts = {
+            "easy_read_text": "Short sentences and everyday words.",
+            "picture": "A PNG or JPEG image, up to 2 MB.",
+            "picture_alt": "Say what the picture shows, for people who cannot see it.",
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "easy_read_text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_picture(self):
+        picture = self.cleaned_data.get("picture")
+        if picture and hasattr(picture, "content_type"):  # a new upload
+            if picture.size > PICTURE_MAX_BYTES:
+                raise forms.ValidationError("The picture must be 2 MB or smaller.")
+            head = picture.read(8)
+            picture.seek(0)
+            if not head.startswith(PICTURE_SIGNATURES):
+                raise forms.ValidationError("The picture must be a PNG or JPEG image.")
+        return picture
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("picture") and not cleaned.get("picture_alt"):
+            self.add_error("picture_alt", "Describe the picture, for people who cannot see it.")
+        return cleaned
+
+
+class OrganisationForm(forms.ModelForm):
+    confirmed_different = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, initial=False
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "area",
+            "website",
+            "school_urn",
+            "charity_number",
+        ]
+        labels = {"name": "Organisation name", "kind": "What kind of organisation is it?"}
+        help_texts = {
+            "school_urn": "Schools only: the 6-digit unique reference number.",
+            "charity_number": "Charities only.",
+            "area": "For example, the ward or neighbourhood you serve.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect(choices=OrganisationKind.choices),
+            "postcode": forms.TextInput(
+                attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
+            ),
+            "address_line_1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "address_line_2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+    def clean_charity_number(self) -> str:
+        return self.cleaned_data["charity_number"].upper().replace(" ", "")
+
+
+class SignatureForm(forms.Form):
+    signatory_name = forms.CharField(
+        label="Name of the person signing",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    signatory_job_title = forms.CharField(label="Their job title", max_length=150)
+    commitment = forms.CharField(
+        label="Your commitment",
+        help_text="In a few sentences, what will your organisation do to live this charter?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    consent_to_publish = forms.BooleanField(
+        label="Show our organisation on the public register of signatories",
+        required=False,
+        initial=True,
+    )
+
+
+class PledgeForm(forms.Form):
+    text = forms.CharField(label="Pledge", max_length=300, required=False)
+    target_date = forms.DateField(
+        label="Target date",
+        required=False,
+        help_text="For example, 31/7/2027",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        text, target = cleaned.get("text"), cleaned.get("target_date")
+        if text and not target and "target_date" not in self.errors:
+            self.add_error("target_date", "Enter a target date for this pledge.")
+        if target and not text:
+            self.add_error("text", "Enter the pledge, or remove its date.")
+        if target and target < timezone.localdate():
+            self.add_error("target_date", "The target date must be today or in the future.")
+        return cleaned
+
+
+PledgeFormSet = forms.formset_factory(PledgeForm, extra=3, max_num=10)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is your organisation withdrawing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The council sees this; it is not shown publicly.",
+    )
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+
+
+class PledgeMetForm(forms.Form):
+    met_on = forms.DateField(
+        label="Date met", input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="For example, 14/3/2027"
+    )
+
+
+class RegisterSearchForm(forms.Form):
+    q = forms.CharField(label="Search by name or town", required=False)
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        required=False,
+        choices=[("", "All kinds"), *OrganisationKind.choices],
+    )
+    area = forms.ChoiceField(label="Area", required=False, choices=[("", "All areas")])
+
+    def __init__(self, *args, areas: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "All areas"), *((a, a) for a in areas)]

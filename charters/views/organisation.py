@@ -1,0 +1,292 @@
+"""Organisation members: register an organisation, manage members, sign, withdraw, pledges."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from charters import selectors, services
+from charters.enums import MembershipStatus
+from charters.forms import (
+    InviteMemberForm,
+    OrganisationForm,
+    PledgeFormSet,
+    PledgeMetForm,
+    SignatureForm,
+    WithdrawForm,
+)
+from charters.models import Membership, Organisation, Pledge
+from platform_.accounts.permissions import RoleRequiredMixin
+
+
+class OrganisationObjectMixin(RoleRequiredMixin):
+    """Loads the organisation named in the URL; permissions are checked against it."""
+
+    def get_permission_object(self):
+        if not hasattr(self, "organisation"):
+            self.organisation = get_object_or_404(
+                Organisation.objects.select_related("current_signature__version"),
+                slug=self.kwargs["slug"],
+            )
+        return self.organisation
+
+
+class OrganisationHubView(RoleRequiredMixin, TemplateView):
+    """/org/: the organisations you belong to, and how to register or join one."""
+
+    permission_required = "charters.register_organisation"
+    template_name = "charters/organisation/hub.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "organisations": selectors.organisations_of(user),
+            "pending": Membership.objects.filter(
+                user=user, status=MembershipStatus.REQUESTED
+            ).select_related("organisation"),
+            "current": selectors.current_version(),
+        }
+
+
+class RegisterOrganisationView(RoleRequiredMixin, View):
+    permission_required = "charters.register_organisation"
+    template_name = "charters/organisation/register.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": OrganisationForm()})
+
+    def post(self, request):
+        form = OrganisationForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        details = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name != "confirmed_different"
+        }
+        try:
+            organisation = services.register_organisation(
+                acting_user=request.user,
+                confirmed_different=form.cleaned_data["confirmed_different"],
+                **details,
+            )
+        except services.DuplicateOrganisation as duplicate:
+            # Ask kindly: is it one of these? The form keeps everything typed, and carries the
+            # answer "mine is different" if they press Register again.
+            data = request.POST.copy()
+            data["confirmed_different"] = "True"
+            return render(
+                request,
+                self.template_name,
+                {
+                    "form": OrganisationForm(data),
+                    "matches": duplicate.matches,
+                },
+            )
+        except services.CharterError as error:
+            form.add_error(None, error.message)
+            return render(request, self.template_name, {"form": form})
+        messages.success(request, f"{organisation.name} is registered. You are its lead.")
+        return redirect("charters:org.detail", slug=organisation.slug)
+
+
+class OrganisationDetailView(OrganisationObjectMixin, TemplateView):
+    permission_required = "charters.view_organisation"
+    template_name = "charters/organisation/detail.html"
+
+    def get_context_data(self, **kwargs):
+        organisation = self.organisation
+        signature = organisation.current_signature
+        return {
+            **super().get_context_data(**kwargs),
+            "organisation": organisation,
+            "members": selectors.members_of(organisation),
+            "is_lead": self.request.user.has_perm("charters.manage_members", organisation),
+            "signature": signature,
+            "pledges": signature.pledges.all() if signature else [],
+            "history": organisation.signatures.select_related("version", "recorded_by"),
+            "current": selectors.current_version(),
+            "invite_form": InviteMemberForm(),
+            "badge_url": self.request.build_absolute_uri(f"/badge/{organisation.slug}.svg"),
+            "entry_url": self.request.build_absolute_uri(f"/register/{organisation.slug}/"),
+        }
+
+
+class JoinOrganisationView(RoleRequiredMixin, View):
+    """Ask to join (or accept an invitation to) an organisation."""
+
+    permission_required = "charters.register_organisation"
+    template_name = "charters/organisation/join.html"
+
+    def get(self, request, slug):
+        organisation = get_object_or_404(Organisation, slug=slug)
+        return render(request, self.template_name, {"organisation": organisation})
+
+    def post(self, request, slug):
+        organisation = get_object_or_404(Organisation, slug=slug)
+        try:
+            membership = services.request_to_join(organisation, acting_user=request.user)
+        except services.CharterError as error:
+            messages.error(request, error.message)
+            return redirect("charters:org.hub")
+        if membership.status == MembershipStatus.ACTIVE:
+            messages.success(request, f"You have joined {organisation.name}.")
+            return redirect("charters:org.detail", slug=organisation.slug)
+        messages.success(request, f"We have asked {organisation.name}'s lead to let you in.")
+        return redirect("charters:org.hub")
+
+
+class InviteMemberView(OrganisationObjectMixin, View):
+    permission_required = "charters.manage_members"
+
+    def post(self, request, slug):
+        organisation = self.get_permission_object()
+        form = InviteMemberForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "charters/organisation/invite_member.html",
+                {"form": form, "organisation": organisation},
+            )
+        try:
+            services.invite_member(
+                organisation, acting_user=request.user, email=form.cleaned_data["email"]
+            )
+        except services.CharterError as error:
+            form.add_error("email", error.message)
+            return render(
+                request,
+                "charters/organisation/invite_member.html",
+                {"form": form, "organisation": organisation},
+            )
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("charters:org.detail", slug=organisation.slug)
+
+
+class DecideMembershipView(OrganisationObjectMixin, View):
+    permission_required = "charters.manage_members"
+    approve = True
+
+    def post(self, request, slug, pk):
+        organisation = self.get_permission_object()
+        membership = get_object_or_404(Membership, pk=pk, organisation=organisation)
+        action = services.approve_membership if self.approve else services.decline_membership
+        try:
+            action(membership, acting_user=request.user)
+        except services.CharterError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Approved." if self.approve else "Declined.")
+        return redirect("charters:org.detail", slug=organisation.slug)
+
+
+class SignCharterView(OrganisationObjectMixin, View):
+    permission_required = "charters.sign_charter"
+    template_name = "charters/organisation/sign.html"
+
+    def get(self, request, slug):
+        return self._render(SignatureForm(), PledgeFormSet(prefix="pledges"))
+
+    def post(self, request, slug):
+        form = SignatureForm(request.POST)
+        pledges = PledgeFormSet(request.POST, prefix="pledges")
+        if not (form.is_valid() and pledges.is_valid()):
+            return self._render(form, pledges)
+        try:
+            services.sign_charter(
+                self.organisation,
+                acting_user=request.user,
+                **form.cleaned_data,
+                pledges=[
+                    (p["text"], p["target_date"]) for p in pledges.cleaned_data if p.get("text")
+                ],
+            )
+        except services.CharterError as error:
+            form.add_error(None, error.message)
+            return self._render(form, pledges)
+        messages.success(request, f"{self.organisation.name} has signed the charter. Thank you.")
+        return redirect("charters:org.detail", slug=self.organisation.slug)
+
+    def _render(self, form, pledges):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "pledges": pledges,
+                "organisation": self.get_permission_object(),
+                "version": selectors.current_version(),
+            },
+        )
+
+
+class WithdrawSignatureView(OrganisationObjectMixin, View):
+    permission_required = "charters.sign_charter"
+    template_name = "charters/organisation/withdraw.html"
+
+    def get(self, request, slug):
+        return render(
+            request,
+            self.template_name,
+            {"form": WithdrawForm(), "organisation": self.get_permission_object()},
+        )
+
+    def post(self, request, slug):
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw_signature(
+                    self.organisation, acting_user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except services.CharterError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"{self.organisation.name} has withdrawn its signature.")
+                return redirect("charters:org.detail", slug=self.organisation.slug)
+        return render(
+            request, self.template_name, {"form": form, "organisation": self.organisation}
+        )
+
+
+class PledgeMetView(OrganisationObjectMixin, View):
+    permission_required = "charters.update_pledges"
+    template_name = "charters/organisation/pledge_met.html"
+
+    def get_pledge(self) -> Pledge:
+        return get_object_or_404(
+            Pledge, pk=self.kwargs["pk"], signature__organisation=self.get_permission_object()
+        )
+
+    def get(self, request, slug, pk):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": PledgeMetForm(),
+                "pledge": self.get_pledge(),
+                "organisation": self.organisation,
+            },
+        )
+
+    def post(self, request, slug, pk):
+        pledge = self.get_pledge()
+        form = PledgeMetForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_pledge_met(
+                    pledge, acting_user=request.user, met_on=form.cleaned_data["met_on"]
+                )
+            except services.CharterError as error:
+                form.add_error("met_on", error.message)
+            except PermissionDenied:
+                raise
+            else:
+                messages.success(request, "Pledge marked as met.")
+                return redirect("charters:org.detail", slug=self.organisation.slug)
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "pledge": pledge, "organisation": self.organisation},
+        )

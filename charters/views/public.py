@@ -1,0 +1,205 @@
+"""Public pages (no login): the charter, the register and its open data, badges."""
+
+import csv
+import io
+import json
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.views import View
+from django.views.generic import TemplateView
+
+from charters import public_cache, selectors
+from charters.csv_safety import safe_row
+from charters.enums import SignatureAction
+from charters.forms import RegisterSearchForm
+from charters.models import Organisation, Principle
+
+REGISTER_PAGE_SIZE = 20
+
+
+class CharterView(TemplateView):
+    template_name = "charters/charter/public.html"
+    easy_read = False
+
+    def get_context_data(self, **kwargs):
+        version = selectors.current_version()
+        if version is None:
+            raise Http404("The council has not published its charter yet.")
+        return {
+            **super().get_context_data(**kwargs),
+            "version": version,
+            "easy_read": self.easy_read,
+        }
+
+
+class RegisterView(TemplateView):
+    template_name = "charters/register/list.html"
+
+    def get_context_data(self, **kwargs):
+        form = RegisterSearchForm(self.request.GET or None, areas=selectors.register_areas())
+        filters = form.cleaned_data if form.is_valid() else {}
+        entries = selectors.register_entries(
+            query=filters.get("q", ""), kind=filters.get("kind", ""), area=filters.get("area", "")
+        )
+        page = Paginator(entries, REGISTER_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode(),
+            "filtered": bool(
+                self.request.GET.get("q")
+                or self.request.GET.get("kind")
+                or self.request.GET.get("area")
+            ),
+        }
+
+
+class RegisterEntryView(TemplateView):
+    template_name = "charters/register/entry.html"
+
+    def get_context_data(self, **kwargs):
+        organisation = get_object_or_404(selectors.register_entries(), slug=kwargs["slug"])
+        return {
+            **super().get_context_data(**kwargs),
+            "organisation": organisation,
+            "current": selectors.current_version(),
+        }
+
+
+def _register_rows() -> list[dict]:
+    rows = []
+    for organisation in selectors.register_entries():
+        signature = organisation.current_signature
+        rows.append(
+            {
+                "name": organisation.name,
+                "slug": organisation.slug,
+                "kind": organisation.get_kind_display(),
+                "town": organisation.town,
+                "postcode": organisation.postcode,
+                "area": organisation.area,
+                "website": organisation.website,
+                "charter_version": signature.version.number,
+                "signed_on": signature.recorded_at.date().isoformat(),
+                "pledges": [
+                    {"pledge": p.text, "target_date": p.target_date.isoformat(), "state": p.state}
+                    for p in signature.pledges.all()
+                ],
+            }
+        )
+    return rows
+
+
+class RegisterCsvView(View):
+    def get(self, request):
+        def build() -> str:
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(
+                [
+                    "name",
+                    "kind",
+                    "town",
+                    "postcode",
+                    "area",
+                    "website",
+                    "charter_version",
+                    "signed_on",
+                    "pledges_met",
+                    "pledges_overdue",
+                ]
+            )
+            for row in _register_rows():
+                states = [p["state"] for p in row["pledges"]]
+                writer.writerow(
+                    safe_row(
+                        [
+                            row["name"],
+                            row["kind"],
+                            row["town"],
+                            row["postcode"],
+                            row["area"],
+                            row["website"],
+                            row["charter_version"],
+                            row["signed_on"],
+                            states.count("met"),
+                            states.count("overdue"),
+                        ]
+                    )
+                )
+            return out.getvalue()
+
+        response = HttpResponse(
+            public_cache.cached("register.csv", build), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="register.csv"'
+        return response
+
+
+class RegisterJsonView(View):
+    def get(self, request):
+        def build() -> str:
+            return json.dumps(
+                {"council": request.tenant.name, "organisations": _register_rows()}, indent=2
+            )
+
+        return HttpResponse(
+            public_cache.cached("register.json", build), content_type="application/json"
+        )
+
+
+class BadgeView(View):
+    """A small SVG an organisation puts on its website, linking to its register entry."""
+
+    def get(self, request, slug: str):
+        def build() -> str:
+            organisation = (
+                Organisation.objects.filter(
+                    slug=slug,
+                    current_signature__action=SignatureAction.SIGNED,
+                    current_signature__consent_to_publish=True,
+                )
+                .select_related("current_signature")
+                .first()
+            )
+            if organisation is None:
+                return ""
+            return render_to_string(
+                "charters/badge.svg",
+                {
+                    "organisation": organisation,
+                    "tenant": request.tenant,
+                    "signed_on": organisation.current_signature.recorded_at,
+                    "entry_url": request.build_absolute_uri(f"/register/{organisation.slug}/"),
+                },
+            )
+
+        svg = public_cache.cached(f"badge:{slug}", build)
+        if not svg:
+            raise Http404("No signed organisation with that name.")
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+class PrinciplePictureView(View):
+    """A principle's easy-read picture: public once published, officers only while a draft."""
+
+    def get(self, request, pk: int):
+        principle = get_object_or_404(Principle.objects.select_related("version"), pk=pk)
+        if not principle.picture:
+            raise Http404
+        if not principle.version.is_published and not request.user.has_perm(
+            "charters.edit_charter"
+        ):
+            raise Http404
+        content_type = "image/png" if principle.picture.name.endswith(".png") else "image/jpeg"
+        response = FileResponse(principle.picture.open("rb"), content_type=content_type)
+        response["Cache-Control"] = "private, max-age=300"
+        return response

@@ -1,0 +1,145 @@
+import json
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from charters import selectors, services
+from tests.charters.conftest import register, sign
+from tests.helpers import make_user
+
+
+def test_charter_page_is_not_found_before_publication(client_a):
+    assert client_a.get("/charter/").status_code == 404
+
+
+def test_charter_page_shows_the_published_version_not_the_draft(
+    tenant_a, officer_a, published_a, client_a
+):
+    with tenant_context(tenant_a):
+        draft = services.start_new_draft(published_a.charter, acting_user=officer_a)
+        services.update_draft(
+            draft, acting_user=officer_a, title="Secret new title", introduction="x"
+        )
+
+    html = client_a.get("/charter/").content.decode()
+
+    assert "Our co-production charter" in html
+    assert "Secret new title" not in html
+    assert "Nothing about us without us" in html
+    assert 'href="/charter/easy-read/"' in html
+
+
+def test_easy_read_page_shows_easy_read_words_and_co_writers(tenant_a, officer_a, client_a):
+    with tenant_context(tenant_a):
+        draft = selectors.draft_version()
+        services.update_draft(
+            draft,
+            acting_user=officer_a,
+            title="Our charter",
+            introduction="Long words.",
+            easy_read_introduction="Short words.",
+            co_writers=["Youth Council"],
+        )
+        services.publish_version(draft, acting_user=officer_a)
+
+    html = client_a.get("/charter/easy-read/").content.decode()
+
+    assert "Short words." in html
+    assert "Long words." not in html
+    assert "We will not decide things about you without you." in html
+    assert "Who wrote this with us" in html and "Youth Council" in html
+
+
+def test_register_lists_signed_organisations_with_version_and_pledges(signed_a, client_a):
+    html = client_a.get("/register/").content.decode()
+    assert "Oakfield Primary School" in html
+    assert "Signed version 1" in html
+    assert "1 pledge" in html
+    assert "1 organisation has signed" in html
+
+
+def test_register_search_filters_and_pages(tenant_a, published_a, client_a):
+    for n in range(25):
+        lead = make_user(tenant_a, f"lead{n}@school.test")
+        kind = "school" if n % 2 else "charity"
+        organisation = register(
+            tenant_a,
+            lead,
+            name=f"Place {n:02d}",
+            kind=kind,
+            postcode="WV1 1RE",
+            area="Eastside" if n < 5 else "Westside",
+        )
+        sign(tenant_a, organisation, lead)
+
+    assert "Place 07" in client_a.get("/register/?q=place+07").content.decode()
+    assert "Place 08" not in client_a.get("/register/?q=place+07").content.decode()
+    charities = client_a.get("/register/?kind=charity").context["page"].paginator.count
+    assert charities == 13
+    eastside = client_a.get("/register/?area=Eastside").context["page"]
+    assert [o.name for o in eastside] == [f"Place {n:02d}" for n in range(5)]
+    second = client_a.get("/register/?page=2").context["page"]
+    assert [o.name for o in second] == ["Place 20", "Place 21", "Place 22", "Place 23", "Place 24"]
+
+
+def test_register_entry_shows_commitment_and_pledge_progress(signed_a, client_a):
+    html = client_a.get("/register/oakfield-primary-school/").content.decode()
+    assert "We will listen and act." in html
+    assert "Pay parent carers" in html
+    assert "In progress" in html
+
+
+def test_open_data_csv_and_json(signed_a, client_a):
+    csv_text = client_a.get("/register.csv").content.decode()
+    lines = csv_text.strip().splitlines()
+    assert (
+        lines[0]
+        == "name,kind,town,postcode,area,website,charter_version,signed_on,pledges_met,pledges_overdue"
+    )
+    assert lines[1].startswith("Oakfield Primary School,School,Alphaton,WV1 1RE,Northside,,1,")
+
+    data = json.loads(client_a.get("/register.json").content)
+    assert data["council"] == "Alpha City Council"
+    assert [o["name"] for o in data["organisations"]] == ["Oakfield Primary School"]
+    assert data["organisations"][0]["pledges"][0]["state"] == "in progress"
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(tenant_a, published_a, client_a):
+    lead = make_user(tenant_a, "x@evil.test")
+    organisation = register(tenant_a, lead, name='=HYPERLINK("http://evil")', postcode="WV2 2AA")
+    sign(tenant_a, organisation, lead)
+    assert "'=HYPERLINK" in client_a.get("/register.csv").content.decode()
+
+
+def test_badge_is_an_accessible_svg_linking_to_the_register(signed_a, client_a):
+    response = client_a.get("/badge/oakfield-primary-school.svg")
+    svg = response.content.decode()
+    assert response["Content-Type"] == "image/svg+xml"
+    assert 'role="img"' in svg
+    assert (
+        '<title id="badge-title">Oakfield Primary School signed the Alpha City Council co-production charter</title>'
+        in svg
+    )
+    assert 'href="http://alpha.localhost/register/oakfield-primary-school/"' in svg
+
+
+def test_badge_is_not_found_for_unsigned_or_unlisted_organisations(
+    tenant_a, organisation_a, lead_a, published_a, client_a
+):
+    assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 404
+    sign(tenant_a, organisation_a, lead_a, consent=False)
+    assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 404
+
+
+def test_public_caches_follow_changes_at_once(tenant_a, organisation_a, lead_a, signed_a, client_a):
+    assert "Oakfield" in client_a.get("/register.csv").content.decode()
+    assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 200
+    with tenant_context(tenant_a):
+        services.withdraw_signature(organisation_a, acting_user=lead_a, reason="x")
+    assert "Oakfield" not in client_a.get("/register.csv").content.decode()
+    assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/charter/", "/register/", "/register.csv", "/register.json"])
+def test_public_pages_need_no_login(signed_a, client_a, path):
+    assert client_a.get(path).status_code == 200
