@@ -69,6 +69,8 @@ class PrincipleForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    # A website typed without a scheme ("oakfield.sch.uk") is taken as https.
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
     confirmed_different = forms.BooleanField(
         required=False, widget=forms.HiddenInput, initial=False
     )

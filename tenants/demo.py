@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from charters.demo import seed_charter_demo
 from tenants.models import Tenant
 from tenants.services import ensure_platform, provision_tenant
 
@@ -39,8 +40,22 @@ def ensure_demo_tenant() -> tuple[Tenant, bool]:
             ("assessor", "Jordan Lee", {"is_assessor": True, "has_lived_experience": True}),
             ("organisation member", "Sam Okafor", {"is_organisation_member": True}),
         ]
+        users = {}
         for role, full_name, flags in people:
             email, password = DEMO_LOGINS[role]
-            user = User.objects.create_user(email, password, full_name=full_name, **flags)
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            users[role] = _make_person(email, full_name, password=password, **flags)
+        # The demo organisation member leads a signed school, so /org/ has something to show.
+        seed_charter_demo(
+            officer=users["council officer"],
+            first_lead=users["organisation member"],
+            make_person=_make_person,
+        )
     return tenant, True
+
+
+def _make_person(email: str, full_name: str, *, password: str = DEMO_PASSWORD, **flags):
+    from platform_.accounts.models import User
+
+    user = User.objects.create_user(email, password, full_name=full_name, **flags)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user

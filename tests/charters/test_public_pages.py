@@ -93,8 +93,8 @@ def test_open_data_csv_and_json(signed_a, client_a):
     csv_text = client_a.get("/register.csv").content.decode()
     lines = csv_text.strip().splitlines()
     assert (
-        lines[0]
-        == "name,kind,town,postcode,area,website,charter_version,signed_on,pledges_met,pledges_overdue"
+        lines[0] == "name,kind,town,postcode,area,website,charter_version,signed_on,"
+        "pledges_met,pledges_overdue"
     )
     assert lines[1].startswith("Oakfield Primary School,School,Alphaton,WV1 1RE,Northside,,1,")
 
@@ -117,8 +117,8 @@ def test_badge_is_an_accessible_svg_linking_to_the_register(signed_a, client_a):
     assert response["Content-Type"] == "image/svg+xml"
     assert 'role="img"' in svg
     assert (
-        '<title id="badge-title">Oakfield Primary School signed the Alpha City Council co-production charter</title>'
-        in svg
+        '<title id="badge-title">Oakfield Primary School signed the Alpha City Council '
+        "co-production charter</title>" in svg
     )
     assert 'href="http://alpha.localhost/register/oakfield-primary-school/"' in svg
 

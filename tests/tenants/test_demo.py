@@ -23,3 +23,22 @@ def test_demo_tenant_is_created_once_with_working_logins(db, client):
         HTTP_HOST=host_of(tenant),
     )
     assert response.status_code == 302
+
+
+def test_demo_council_has_a_living_register(db, client):
+    from charters import selectors
+    from charters.models import Organisation
+
+    tenant, _ = ensure_demo_tenant()
+    with tenant_context(tenant):
+        version = selectors.current_version()
+        assert version.number == 1 and version.has_easy_read and len(version.co_writers) == 4
+        assert selectors.draft_version() is not None  # version 2 in progress
+        assert Organisation.objects.count() >= 20
+        assert len(set(Organisation.objects.values_list("kind", flat=True))) == 9
+        listed = selectors.register_entries()
+        assert listed.count() >= 15
+        states = {p.state for o in listed for p in o.current_signature.pledges.all()}
+        assert states == {"met", "overdue", "in progress"}
+    html = client.get("/register/", HTTP_HOST=host_of(tenant)).content.decode()
+    assert "Oakfield Primary School" in html
