@@ -246,6 +246,16 @@ class Signature(models.Model):
             raise ValueError("Signatures are immutable: record a new one instead.")
         super().save(*args, **kwargs)
 
+    @property
+    def pledge_summary(self) -> str:
+        """ "3 pledges: 1 met, 1 overdue" from the (prefetched) pledges; empty with none."""
+        states = [pledge.state for pledge in self.pledges.all()]
+        if not states:
+            return ""
+        parts = [f"{states.count(s)} {s}" for s in ("met", "overdue") if states.count(s)]
+        noun = "pledge" if len(states) == 1 else "pledges"
+        return f"{len(states)} {noun}" + (f": {', '.join(parts)}" if parts else "")
+
 
 class Pledge(models.Model):
     """Something an organisation promised when it signed, with a date to do it by."""

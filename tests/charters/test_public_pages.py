@@ -4,7 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from charters import selectors, services
-from tests.charters.conftest import register, sign
+from tests.charters.conftest import next_year, register, sign
 from tests.helpers import make_user
 
 
@@ -56,6 +56,30 @@ def test_register_lists_signed_organisations_with_version_and_pledges(signed_a, 
     assert "Signed version 1" in html
     assert "1 pledge" in html
     assert "1 organisation has signed" in html
+
+
+def test_register_summarises_pledges_met_and_overdue(
+    tenant_a, organisation_a, lead_a, published_a, client_a
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from charters.models import Pledge
+
+    signature = sign(
+        tenant_a,
+        organisation_a,
+        lead_a,
+        pledges=[("A", next_year()), ("B", next_year()), ("C", next_year())],
+    )
+    with tenant_context(tenant_a):
+        first, second, _ = signature.pledges.all()
+        services.record_pledge_met(first, acting_user=lead_a, met_on=timezone.localdate())
+        Pledge.objects.filter(pk=second.pk).update(
+            target_date=timezone.localdate() - timedelta(days=1)
+        )
+    assert "3 pledges: 1 met, 1 overdue" in client_a.get("/register/").content.decode()
 
 
 def test_register_search_filters_and_pages(tenant_a, published_a, client_a):
