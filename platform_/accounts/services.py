@@ -17,6 +17,7 @@ from django.utils import timezone
 from platform_.accounts.adapter import tenant_from_email
 from platform_.accounts.enums import ROLE_FIELDS, Role
 from platform_.accounts.models import Invitation, User
+from platform_.audit.services import record_event
 from platform_.background import enqueue_on_commit
 
 INVITATION_SALT = "cocharter.invitation"
@@ -36,7 +37,8 @@ def invite_person(
     """Invite someone to this tenant in a role.
 
     Side effects, in order: an Invitation row (or the open one for the same email and role,
-    renewed, so its earlier link stops working); the invitation email task queued on commit.
+    renewed, so its earlier link stops working); an audit event; the invitation email task
+    queued on commit.
     ``acting_user`` is None only when the platform provisions a tenant's first officer.
     """
     if acting_user is not None and not acting_user.has_perm("tenant.invite_people"):
@@ -57,6 +59,12 @@ def invite_person(
         invitation.invited_by = acting_user
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
         invitation.save()
+        record_event(
+            "accounts.invitation.created",
+            invitation,
+            actor=acting_user,
+            new={"email": email, "role": role},
+        )
         _queue_invitation_email(invitation)
     return invitation
 
@@ -101,13 +109,14 @@ def deliver_invitation_email(invitation: Invitation) -> bool:
 
 
 def revoke_invitation(invitation: Invitation, *, acting_user: User) -> Invitation:
-    """Void an invitation that has not been accepted. Side effect: ``revoked_at`` recorded."""
+    """Void an invitation that has not been accepted. Side effects: ``revoked_at``; audit event."""
     if not acting_user.has_perm("tenant.invite_people"):
         raise PermissionDenied("Only council officers can revoke invitations.")
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been accepted.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    record_event("accounts.invitation.revoked", invitation, actor=acting_user)
     return invitation
 
 
@@ -148,7 +157,7 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
     """Turn an invitation into an account (or add the role to the existing account).
 
     Side effects: the user created or updated with the role; the email address recorded as
-    verified (the link proved it); the invitation marked accepted.
+    verified (the link proved it); the invitation marked accepted; an audit event.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
@@ -168,4 +177,7 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        "accounts.invitation.accepted", invitation, actor=user, new={"role": invitation.role}
+    )
     return user

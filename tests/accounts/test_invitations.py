@@ -11,6 +11,7 @@ from platform_.accounts import services
 from platform_.accounts.enums import Role
 from platform_.accounts.models import Invitation, User
 from platform_.accounts.tasks import sweep_unsent_invitations
+from platform_.audit.models import AuditEvent
 from tests.helpers import login, make_user
 
 LINK = re.compile(r"http://alpha\.localhost(/accounts/invitation/[^/\s]+/)")
@@ -62,6 +63,16 @@ def test_officer_invites_an_assessor_and_the_email_carries_a_working_link(
         invitation.refresh_from_db()
         assert invitation.accepted_by == user
     assert client_a.get("/assess/").status_code == 200
+    with tenant_context(tenant_a):
+        events = list(
+            AuditEvent.objects.filter(key__startswith="accounts.")
+            .order_by("pk")
+            .values_list("key", "actor__email")
+        )
+    assert events == [
+        ("accounts.invitation.created", "officer@alpha.test"),
+        ("accounts.invitation.accepted", "new.assessor@alpha.test"),
+    ]
 
 
 def test_accept_form_redisplays_with_error_summary_and_keeps_the_name(

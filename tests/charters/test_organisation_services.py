@@ -223,3 +223,56 @@ def test_registration_needs_a_signed_in_person(tenant_a):
 
     with tenant_context(tenant_a), pytest.raises(PermissionDenied):
         services.register_organisation(acting_user=AnonymousUser(), **ORGANISATION)
+
+
+def test_every_action_leaves_an_audit_event_naming_its_actor(
+    tenant_a, officer_a, lead_a, organisation_a, published_a
+):
+    teacher = make_user(tenant_a, "teacher@oakfield.test")
+    with tenant_context(tenant_a):
+        first = AuditEvent.objects.order_by("-pk").first().pk
+        request = services.request_to_join(organisation_a, acting_user=teacher)
+        services.approve_membership(request, acting_user=lead_a)
+        invited = services.invite_member(
+            organisation_a, acting_user=lead_a, email="x@oakfield.test"
+        )
+        services.decline_membership(invited, acting_user=lead_a)
+        signature = services.sign_charter(
+            organisation_a,
+            acting_user=lead_a,
+            signatory_name="P",
+            signatory_job_title="H",
+            commitment="C",
+            consent_to_publish=True,
+            pledges=[("Pledge", next_year())],
+        )
+        services.record_pledge_met(
+            signature.pledges.get(), acting_user=lead_a, met_on=timezone.localdate()
+        )
+        services.withdraw_signature(organisation_a, acting_user=lead_a, reason="R")
+        draft = services.start_new_draft(published_a.charter, acting_user=officer_a)
+        principle = services.add_principle(draft, acting_user=officer_a, title="T", text="X")
+        services.update_principle(principle, acting_user=officer_a, title="T2")
+        services.move_principle(principle, acting_user=officer_a, up=True)
+        services.remove_principle(principle, acting_user=officer_a)
+        services.publish_version(draft, acting_user=officer_a)
+        events = list(
+            AuditEvent.objects.filter(pk__gt=first)
+            .order_by("pk")
+            .values_list("key", "actor__email")
+        )
+    assert events == [
+        ("charters.membership.requested", "teacher@oakfield.test"),
+        ("charters.membership.approved", "head@oakfield.test"),
+        ("charters.membership.invited", "head@oakfield.test"),
+        ("charters.membership.declined", "head@oakfield.test"),
+        ("charters.charter.signed", "head@oakfield.test"),
+        ("charters.pledge.met", "head@oakfield.test"),
+        ("charters.charter.withdrawn", "head@oakfield.test"),
+        ("charters.draft.started", "officer@alpha.test"),
+        ("charters.principle.added", "officer@alpha.test"),
+        ("charters.principle.updated", "officer@alpha.test"),
+        ("charters.principle.moved", "officer@alpha.test"),
+        ("charters.principle.removed", "officer@alpha.test"),
+        ("charters.version.published", "officer@alpha.test"),
+    ]
