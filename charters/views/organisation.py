@@ -1,7 +1,6 @@
 """Organisation members: register an organisation, manage members, sign, withdraw, pledges."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
@@ -280,8 +279,6 @@ class PledgeMetView(OrganisationObjectMixin, View):
                 )
             except services.CharterError as error:
                 form.add_error("met_on", error.message)
-            except PermissionDenied:
-                raise
             else:
                 messages.success(request, "Pledge marked as met.")
                 return redirect("charters:org.detail", slug=self.organisation.slug)
