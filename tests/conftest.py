@@ -36,7 +36,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
         db_config = setup_databases(
             verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
         )
-        assert connection.settings_dict["NAME"].startswith("test_")
+        assert connection.settings_dict["NAME"].startswith("test_cocharter_")
         ensure_platform()
         for spec in (TENANT_A, TENANT_B):
             provision_tenant(name=spec["name"], slug=spec["slug"], officer_email=None)

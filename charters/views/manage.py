@@ -1,15 +1,13 @@
 """Council officers: write, preview and publish the charter; see and export organisations."""
 
-import csv
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from charters import selectors, services
-from charters.csv_safety import safe_row
+from charters.csv_export import csv_download, csv_text
 from charters.forms import DraftForm, PrincipleForm
 from charters.models import Principle, Signature
 from platform_.accounts.permissions import RoleRequiredMixin
@@ -183,52 +181,57 @@ class OrganisationListView(RoleRequiredMixin, TemplateView):
         }
 
 
+ORGANISATION_COLUMNS = [
+    "name",
+    "kind",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "area",
+    "website",
+    "school_urn",
+    "charity_number",
+    "registered_on",
+    "status",
+    "charter_version",
+]
+SIGNATURE_COLUMNS = [
+    "organisation",
+    "action",
+    "charter_version",
+    "recorded_at",
+    "signatory_name",
+    "signatory_job_title",
+    "commitment",
+    "consent_to_publish",
+    "reason",
+]
+
+
 class OrganisationsCsvView(RoleRequiredMixin, View):
     permission_required = "charters.view_all_organisations"
 
     def get(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="organisations.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        rows = (
             [
-                "name",
-                "kind",
-                "address_line_1",
-                "address_line_2",
-                "town",
-                "postcode",
-                "area",
-                "website",
-                "school_urn",
-                "charity_number",
-                "registered_on",
-                "status",
-                "charter_version",
+                o.name,
+                o.get_kind_display(),
+                o.address_line_1,
+                o.address_line_2,
+                o.town,
+                o.postcode,
+                o.area,
+                o.website,
+                o.school_urn,
+                o.charity_number,
+                o.created_at.date().isoformat(),
+                o.current_signature.get_action_display() if o.current_signature else "Not signed",
+                o.current_signature.version.number if o.current_signature else "",
             ]
+            for o in selectors.organisations_for_officers()
         )
-        for organisation in selectors.organisations_for_officers():
-            signature = organisation.current_signature
-            writer.writerow(
-                safe_row(
-                    [
-                        organisation.name,
-                        organisation.get_kind_display(),
-                        organisation.address_line_1,
-                        organisation.address_line_2,
-                        organisation.town,
-                        organisation.postcode,
-                        organisation.area,
-                        organisation.website,
-                        organisation.school_urn,
-                        organisation.charity_number,
-                        organisation.created_at.date().isoformat(),
-                        signature.get_action_display() if signature else "Not signed",
-                        signature.version.number if signature else "",
-                    ]
-                )
-            )
-        return response
+        return csv_download("organisations.csv", csv_text(ORGANISATION_COLUMNS, rows))
 
 
 class SignaturesCsvView(RoleRequiredMixin, View):
@@ -237,39 +240,21 @@ class SignaturesCsvView(RoleRequiredMixin, View):
     permission_required = "charters.view_all_organisations"
 
     def get(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="signatures.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "organisation",
-                "action",
-                "charter_version",
-                "recorded_at",
-                "signatory_name",
-                "signatory_job_title",
-                "commitment",
-                "consent_to_publish",
-                "reason",
-            ]
-        )
         records = Signature.objects.select_related("organisation", "version").order_by(
             "recorded_at", "pk"
         )
-        for record in records:
-            writer.writerow(
-                safe_row(
-                    [
-                        record.organisation.name,
-                        record.get_action_display(),
-                        record.version.number,
-                        record.recorded_at.isoformat(),
-                        record.signatory_name,
-                        record.signatory_job_title,
-                        record.commitment,
-                        "yes" if record.consent_to_publish else "no",
-                        record.reason,
-                    ]
-                )
-            )
-        return response
+        rows = (
+            [
+                r.organisation.name,
+                r.get_action_display(),
+                r.version.number,
+                r.recorded_at.isoformat(),
+                r.signatory_name,
+                r.signatory_job_title,
+                r.commitment,
+                "yes" if r.consent_to_publish else "no",
+                r.reason,
+            ]
+            for r in records
+        )
+        return csv_download("signatures.csv", csv_text(SIGNATURE_COLUMNS, rows))

@@ -1,7 +1,5 @@
 """Public pages (no login): the charter, the register and its open data, badges."""
 
-import csv
-import io
 import json
 
 from django.core.paginator import Paginator
@@ -12,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from charters import public_cache, selectors
-from charters.csv_safety import safe_row
+from charters.csv_export import csv_download, csv_text
 from charters.enums import SignatureAction
 from charters.forms import RegisterSearchForm
 from charters.models import Organisation, Principle
@@ -96,50 +94,43 @@ def _register_rows() -> list[dict]:
     return rows
 
 
+REGISTER_COLUMNS = [
+    "name",
+    "kind",
+    "town",
+    "postcode",
+    "area",
+    "website",
+    "charter_version",
+    "signed_on",
+    "pledges_met",
+    "pledges_overdue",
+]
+
+
 class RegisterCsvView(View):
     def get(self, request):
         def build() -> str:
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(
-                [
-                    "name",
-                    "kind",
-                    "town",
-                    "postcode",
-                    "area",
-                    "website",
-                    "charter_version",
-                    "signed_on",
-                    "pledges_met",
-                    "pledges_overdue",
-                ]
-            )
+            rows = []
             for row in _register_rows():
                 states = [p["state"] for p in row["pledges"]]
-                writer.writerow(
-                    safe_row(
-                        [
-                            row["name"],
-                            row["kind"],
-                            row["town"],
-                            row["postcode"],
-                            row["area"],
-                            row["website"],
-                            row["charter_version"],
-                            row["signed_on"],
-                            states.count("met"),
-                            states.count("overdue"),
-                        ]
-                    )
+                rows.append(
+                    [
+                        row["name"],
+                        row["kind"],
+                        row["town"],
+                        row["postcode"],
+                        row["area"],
+                        row["website"],
+                        row["charter_version"],
+                        row["signed_on"],
+                        states.count("met"),
+                        states.count("overdue"),
+                    ]
                 )
-            return out.getvalue()
+            return csv_text(REGISTER_COLUMNS, rows)
 
-        response = HttpResponse(
-            public_cache.cached("register.csv", build), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="register.csv"'
-        return response
+        return csv_download("register.csv", public_cache.cached("register.csv", build))
 
 
 class RegisterJsonView(View):

@@ -1,11 +1,16 @@
 """Settings for the pytest suite: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
+import hashlib
 import uuid
 
 from .base import *
 from .base import env
 
 DEBUG = False
+# One test database per checkout, so two checkouts (or CI beside a developer) running tests on
+# the same server never drop each other's database.
+_CHECKOUT = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324 (a name, not security)
+DATABASES["default"]["TEST"] = {"NAME": f"test_cocharter_{_CHECKOUT}"}
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"  # noqa: S105 (tests only)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
