@@ -1,2 +1,364 @@
-# Criteria, rounds, applications, evidence, assessment and awards arrive with the accreditation
-# issue.
+"""Criteria, award levels and rounds; applications, evidence, assessment, decisions and awards.
+
+No workflow here: every change of an application's status goes through
+accreditation.services.set_application_state.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accreditation.enums import (
+    ApplicationStatus,
+    DecisionOutcome,
+    EvidenceKind,
+    JudgementOutcome,
+    LadderRung,
+    Recommendation,
+)
+
+__all__ = ["ApplicationStatus"]  # re-exported for templates and tests
+from charters.models import CharterVersion, Organisation, Principle
+
+
+class AccreditationSettings(models.Model):
+    """How this council runs Charter Status. One row per tenant."""
+
+    validity_years = models.PositiveSmallIntegerField("how many years an award lasts", default=3)
+    requires_pair = models.BooleanField("each application needs two assessors", default=False)
+    requires_lived_experience = models.BooleanField(
+        "one assessor in each pair brings lived experience", default=False
+    )
+    max_upload_mb = models.PositiveSmallIntegerField("largest file, in MB", default=20)
+    assessor_capacity = models.PositiveSmallIntegerField(
+        "most open assessments an assessor holds at once", default=5
+    )
+
+    class Meta:
+        verbose_name_plural = "accreditation settings"
+
+    def __str__(self) -> str:
+        return "Accreditation settings"
+
+
+class AwardLevel(models.Model):
+    """ "Charter Status", or graded levels such as Bronze, Silver and Gold."""
+
+    name = models.CharField(max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(default=1)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """What an organisation must show for a principle of a charter version."""
+
+    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="criteria")
+    principle = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    guidance = models.TextField()
+    good_evidence = models.TextField("examples of good evidence", blank=True)
+    easy_read_guidance = models.TextField(blank=True)
+    required = models.BooleanField(default=True)
+    # The levels that need this criterion met; none means every level.
+    levels = models.ManyToManyField(AwardLevel, blank=True, related_name="criteria")
+
+    class Meta:
+        ordering = ["principle__position", "position", "pk"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Round(models.Model):
+    """An award round, e.g. "Co-production Week 2027", with its deadline and ceremony."""
+
+    name = models.CharField(max_length=120)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    ceremony_at = models.DateTimeField(null=True, blank=True)
+    embargoed_until_ceremony = models.BooleanField(
+        "keep awards private until the ceremony", default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="round_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_on <= timezone.localdate() <= self.closes_on
+
+
+class Application(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications"
+    )
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
+    version = models.ForeignKey(CharterVersion, on_delete=models.PROTECT, related_name="+")
+    level_sought = models.ForeignKey(
+        AwardLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "round"],
+                condition=~models.Q(status="withdrawn"),
+                name="one_live_application_per_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}, {self.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in ApplicationStatus.editable_by_applicant()
+
+
+class SelfAssessment(models.Model):
+    """Where the organisation places itself on the Ladder of Co-production for a principle."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    rung = models.CharField(max_length=20, choices=LadderRung.choices)
+    reason = models.CharField("why", max_length=500)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "principle"], name="one_rung_per_principle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principle}: {self.get_rung_display()}"
+
+
+def evidence_path(evidence: "Evidence", filename: str) -> str:
+    # The default storage puts the tenant's schema in front; the name is never the uploader's.
+    return f"evidence/{evidence.application_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    criteria = models.ManyToManyField(Criterion, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=evidence_path, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    url = models.URLField(blank=True, max_length=500)
+    account = models.TextField("written account", blank=True)
+    you_said = models.TextField(blank=True)
+    we_did = models.TextField(blank=True)
+    changed_on = models.DateField(null=True, blank=True)
+    shows_people = models.BooleanField(default=False)
+    consent_confirmed = models.BooleanField(default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(shows_people=False) | models.Q(consent_confirmed=True),
+                name="people_shown_need_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MoreInfoRequest(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="info_requests"
+    )
+    message = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    response = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"More information for {self.application}"
+
+
+class Assignment(models.Model):
+    """An assessor's part in one application: conflict declaration, judgements, recommendation."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    conflict_declared_at = models.DateTimeField(null=True, blank=True)
+    has_conflict = models.BooleanField(default=False)
+    conflict_details = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=16, choices=Recommendation.choices, blank=True)
+    recommendation_reason = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "assessor"], name="one_assignment_per_assessor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} assessing {self.application}"
+
+    @property
+    def may_open_evidence(self) -> bool:
+        return self.conflict_declared_at is not None and not self.has_conflict
+
+
+class Judgement(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="judgements")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=16, choices=JudgementOutcome.choices)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "criterion"], name="one_judgement_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.get_outcome_display()}"
+
+
+class Decision(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=DecisionOutcome.choices)
+    level = models.ForeignKey(
+        AwardLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} for {self.application}"
+
+
+def _verification_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Award(models.Model):
+    """Charter Status held by an organisation, with a certificate number and a code to verify."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards")
+    level = models.ForeignKey(AwardLevel, on_delete=models.PROTECT, related_name="awards")
+    certificate_number = models.CharField(max_length=40, unique=True)
+    verification_code = models.CharField(max_length=32, unique=True, default=_verification_code)
+    awarded_at = models.DateTimeField(default=timezone.now)
+    expires_on = models.DateField()
+    # Until then only the organisation and officers see it (a ceremony embargo).
+    public_from = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-awarded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_number} {self.organisation}"
+
+
+class Notification(models.Model):
+    """An email the workflow owes someone, written in the same transaction as the change that
+    causes it, sent by a task after commit, and swept up again if the broker lost the task."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Application submitted"
+        RESUBMITTED = "resubmitted", "Application resubmitted"
+        ASSIGNED = "assigned", "Assessor assigned"
+        MORE_INFO_REQUESTED = "more_info_requested", "More information requested"
+        DECIDED = "decided", "Decision made"
+        DEADLINE_REMINDER = "deadline_reminder", "Deadline reminder"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="notifications"
+    )
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "days_before"],
+                condition=models.Q(kind="deadline_reminder"),
+                name="one_reminder_per_deadline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.application}"

@@ -11,8 +11,8 @@ urlpatterns = [
     path("branding.css", BrandingStylesheetView.as_view(), name="branding.css"),
     path("branding/logo", BrandingLogoView.as_view(), name="branding.logo"),
     path("manage/", views.ManageHubView.as_view(), name="manage"),
-    path("assess/", views.AssessHubView.as_view(), name="assess"),
     path("", include("charters.urls")),
+    path("", include("accreditation.urls")),
     path("", include("platform_.accounts.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -20,8 +20,3 @@ class TenantHomeView(TemplateView):
 class ManageHubView(RoleRequiredMixin, TemplateView):
     permission_required = "tenant.manage"
     template_name = "pages/manage_hub.html"
-
-
-class AssessHubView(RoleRequiredMixin, TemplateView):
-    permission_required = "tenant.assess"
-    template_name = "pages/assess_hub.html"

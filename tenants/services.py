@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
+from accreditation.services import create_default_accreditation
 from charters.services import create_default_charter
 from platform_.accounts.enums import Role
 from platform_.accounts.services import invite_person
@@ -94,6 +95,7 @@ def provision_tenant(
         )
         with tenant_context(tenant):
             create_default_charter()
+            create_default_accreditation()
             if officer_email:
                 invite_person(officer_email, role=Role.COUNCIL_OFFICER, acting_user=None)
     return tenant

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -210,6 +211,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/London"  # beat runs daily reminders at UK times
 CELERY_BEAT_SCHEDULER = "platform_.celery_beat.TenantBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Re-queues invitation emails whose first queueing was lost (broker down at commit time).
@@ -217,6 +219,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.sweep_unsent_invitations",
         "schedule": 300.0,
         # No tenant_schemas key: tenant-schemas-celery sends it once to every tenant schema.
+    },
+    "sweep-unsent-accreditation-notifications": {
+        "task": "accreditation.sweep_unsent_notifications",
+        "schedule": 300.0,
+    },
+    # Daily, early morning: 7-day and 1-day reminders before a round closes, once each.
+    "accreditation-deadline-reminders": {
+        "task": "accreditation.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

@@ -1,0 +1,98 @@
+from django.db import models
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_ASSESSMENT = "in_assessment", "Being assessed"
+    MORE_INFO_REQUESTED = "more_info_requested", "More information requested"
+    ASSESSED = "assessed", "Assessed"
+    AWARDED = "awarded", "Awarded"
+    NOT_AWARDED = "not_awarded", "Not yet awarded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+    @classmethod
+    def open(cls) -> list[str]:
+        """Not decided and not withdrawn."""
+        return [cls.DRAFT, cls.SUBMITTED, cls.IN_ASSESSMENT, cls.MORE_INFO_REQUESTED, cls.ASSESSED]
+
+    @classmethod
+    def editable_by_applicant(cls) -> list[str]:
+        return [cls.DRAFT, cls.MORE_INFO_REQUESTED]
+
+    @classmethod
+    def decided(cls) -> list[str]:
+        return [cls.AWARDED, cls.NOT_AWARDED]
+
+
+# The state machine (DESIGN §4): the only moves set_application_state allows.
+TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.IN_ASSESSMENT: {
+        ApplicationStatus.MORE_INFO_REQUESTED,
+        ApplicationStatus.ASSESSED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.MORE_INFO_REQUESTED: {
+        ApplicationStatus.IN_ASSESSMENT,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.ASSESSED: {
+        ApplicationStatus.AWARDED,
+        ApplicationStatus.NOT_AWARDED,
+        ApplicationStatus.MORE_INFO_REQUESTED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.AWARDED: set(),
+    ApplicationStatus.NOT_AWARDED: set(),
+    ApplicationStatus.WITHDRAWN: set(),
+}
+
+
+class LadderRung(models.TextChoices):
+    """The Ladder of Co-production (Think Local Act Personal), lowest rung first."""
+
+    COERCION = "coercion", "Coercion"
+    EDUCATING = "educating", "Educating"
+    INFORMING = "informing", "Informing"
+    CONSULTATION = "consultation", "Consultation"
+    ENGAGEMENT = "engagement", "Engagement"
+    CO_DESIGN = "co_design", "Co-design"
+    CO_PRODUCTION = "co_production", "Co-production"
+
+
+LADDER_HINTS = {
+    LadderRung.COERCION: "People attend, but have no say.",
+    LadderRung.EDUCATING: "We help people understand a service that is already decided.",
+    LadderRung.INFORMING: "We tell people what is happening.",
+    LadderRung.CONSULTATION: "We ask people what they think, then decide ourselves.",
+    LadderRung.ENGAGEMENT: "People have more chances to shape things, but we still decide.",
+    LadderRung.CO_DESIGN: "People help design the service with us.",
+    LadderRung.CO_PRODUCTION: "People are equal partners from start to finish.",
+}
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", "A file (document, picture, audio or video)"
+    LINK = "link", "A link to a web page"
+    ACCOUNT = "account", "A written account"
+    YOU_SAID_WE_DID = "you_said_we_did", "You said, we did"
+
+
+class JudgementOutcome(models.TextChoices):
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_YET_MET = "not_yet_met", "Not yet met"
+
+
+class Recommendation(models.TextChoices):
+    AWARD = "award", "Award"
+    NOT_YET = "not_yet", "Not yet"
+    MORE_INFO = "more_info", "Ask for more information"
+
+
+class DecisionOutcome(models.TextChoices):
+    AWARD = "award", "Award Charter Status"
+    NOT_YET = "not_yet", "Not yet"
+    MORE_INFO = "more_info", "Ask for more information"

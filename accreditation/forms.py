@@ -1,0 +1,287 @@
+from django import forms
+
+from accreditation.enums import (
+    LADDER_HINTS,
+    DecisionOutcome,
+    EvidenceKind,
+    JudgementOutcome,
+    LadderRung,
+    Recommendation,
+)
+from accreditation.models import AccreditationSettings, AwardLevel, Criterion, Round
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AccreditationSettings
+        fields = [
+            "validity_years",
+            "requires_pair",
+            "requires_lived_experience",
+            "max_upload_mb",
+            "assessor_capacity",
+        ]
+
+    def clean_max_upload_mb(self):
+        value = self.cleaned_data["max_upload_mb"]
+        if not 1 <= value <= 200:
+            raise forms.ValidationError("Choose a limit between 1 and 200 MB.")
+        return value
+
+
+class LevelForm(forms.ModelForm):
+    class Meta:
+        model = AwardLevel
+        fields = ["name", "position", "description"]
+        labels = {"position": "Order (1 is the first level)"}
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = [
+            "principle",
+            "title",
+            "guidance",
+            "good_evidence",
+            "easy_read_guidance",
+            "required",
+            "levels",
+        ]
+        labels = {"levels": "Levels that need this criterion (none ticked: every level)"}
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 4}),
+            "good_evidence": forms.Textarea(attrs={"rows": 3}),
+            "easy_read_guidance": forms.Textarea(attrs={"rows": 3}),
+            "levels": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principle"].queryset = version.principles.order_by("position")
+        self.fields["levels"].queryset = AwardLevel.objects.order_by("position")
+
+
+class RoundForm(forms.ModelForm):
+    opens_on = forms.DateField(
+        label="Opens on", input_formats=DATE_FORMATS, help_text="For example, 1/2/2027"
+    )
+    closes_on = forms.DateField(
+        label="Closes on", input_formats=DATE_FORMATS, help_text="For example, 31/5/2027"
+    )
+    ceremony_at = forms.DateTimeField(
+        label="Ceremony date and time",
+        required=False,
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+        help_text="For example, 5/7/2027 14:00",
+    )
+
+    class Meta:
+        model = Round
+        fields = ["name", "opens_on", "closes_on", "ceremony_at", "embargoed_until_ceremony"]
+        help_texts = {"name": "For example, Co-production Week 2027"}
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "The round must close on or after the day it opens.")
+        if cleaned.get("embargoed_until_ceremony") and not cleaned.get("ceremony_at"):
+            self.add_error("ceremony_at", "Enter the ceremony time, or do not embargo awards.")
+        return cleaned
+
+
+class StartApplicationForm(forms.Form):
+    round = forms.ModelChoiceField(
+        queryset=Round.objects.none(),
+        label="Award round",
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    level_sought = forms.ModelChoiceField(
+        queryset=AwardLevel.objects.none(),
+        required=False,
+        label="Level you are applying for",
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, rounds, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = Round.objects.filter(pk__in=[r.pk for r in rounds])
+        self.fields["level_sought"].queryset = levels
+        if levels.count() <= 1:
+            del self.fields["level_sought"]
+
+
+def self_assessment_form_class(principles, existing):
+    """A form with a ladder question and a reason for each principle."""
+    fields = {}
+    for principle in principles:
+        current = existing.get(principle.pk)
+        fields[f"rung_{principle.pk}"] = forms.ChoiceField(
+            label=principle.title,
+            choices=[(r.value, f"{r.label}: {LADDER_HINTS[r]}") for r in LadderRung],
+            widget=forms.RadioSelect,
+            initial=current.rung if current else None,
+            help_text="Where are you on the ladder of co-production for this principle?",
+        )
+        fields[f"reason_{principle.pk}"] = forms.CharField(
+            label=f"Why? ({principle.title})",
+            max_length=500,
+            initial=current.reason if current else "",
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+    return type("SelfAssessmentForm", (forms.Form,), fields)
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of evidence is it?", choices=EvidenceKind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label="Give it a short title", max_length=200)
+    criteria = forms.ModelMultipleChoiceField(
+        queryset=Criterion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Which criteria does it show?",
+    )
+    file = forms.FileField(
+        label="File", required=False, help_text="PDF, Office document, image, audio or video."
+    )
+    url = forms.URLField(label="Web page address", required=False, assume_scheme="https")
+    account = forms.CharField(
+        label="Your written account", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    you_said = forms.CharField(
+        label="You said: what people told you",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    we_did = forms.CharField(
+        label="We did: what changed", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    changed_on = forms.DateField(
+        label="When it changed",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 14/3/2026",
+    )
+    shows_people = forms.BooleanField(
+        label="This evidence shows children, young people or people who use services",
+        required=False,
+    )
+    consent_confirmed = forms.BooleanField(
+        label="They (or their parents or carers) agreed to it being used for this application",
+        required=False,
+    )
+
+    def __init__(self, *args, criteria, max_mb: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = criteria
+        self.fields[
+            "file"
+        ].help_text = f"PDF, Office document, image, audio or video, up to {max_mb} MB."
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        required = {
+            EvidenceKind.FILE: [("file", "Choose a file to upload.")],
+            EvidenceKind.LINK: [("url", "Enter the address of the web page.")],
+            EvidenceKind.ACCOUNT: [("account", "Write your account.")],
+            EvidenceKind.YOU_SAID_WE_DID: [
+                ("you_said", "Say what people told you."),
+                ("we_did", "Say what changed."),
+            ],
+        }.get(kind, [])
+        for name, message in required:
+            if not cleaned.get(name):
+                self.add_error(name, message)
+        if cleaned.get("shows_people") and not cleaned.get("consent_confirmed"):
+            self.add_error("consent_confirmed", "Confirm that consent was given.")
+        return cleaned
+
+
+class SubmitResponseForm(forms.Form):
+    response = forms.CharField(
+        label="What have you changed or added?", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class WithdrawApplicationForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssignForm(forms.Form):
+    assessor = forms.ModelChoiceField(queryset=None, label="Assessor")
+
+    def __init__(self, *args, assessors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors
+        self.fields["assessor"].label_from_instance = lambda user: (
+            f"{user.get_full_name()}{' (lived experience)' if user.has_lived_experience else ''}"
+        )
+
+
+class ConflictForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label="Do you have a conflict of interest with this organisation?",
+        choices=[("no", "No"), ("yes", "Yes")],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+        help_text="For example, you work there, a family member does, or you use its service.",
+    )
+    details = forms.CharField(
+        label="If yes, what is it?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def judgement_form_class(criteria, existing):
+    fields = {}
+    for criterion in criteria:
+        current = existing.get(criterion.pk)
+        fields[f"outcome_{criterion.pk}"] = forms.ChoiceField(
+            label=criterion.title,
+            choices=JudgementOutcome.choices,
+            widget=forms.RadioSelect,
+            required=False,
+            initial=current.outcome if current else None,
+        )
+        fields[f"comment_{criterion.pk}"] = forms.CharField(
+            label=f"Comment on “{criterion.title}”",
+            required=False,
+            initial=current.comment if current else "",
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+    return type("JudgementForm", (forms.Form,), fields)
+
+
+class RecommendationForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label="Your recommendation", choices=Recommendation.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label="Your reasons", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision", choices=DecisionOutcome.choices, widget=forms.RadioSelect
+    )
+    level = forms.ModelChoiceField(
+        queryset=AwardLevel.objects.none(), required=False, label="Level awarded", empty_label=None
+    )
+    reasons = forms.CharField(
+        label="Reasons (the applicant reads these)", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels
+        if levels.count() <= 1:
+            del self.fields["level"]

@@ -1,0 +1,64 @@
+"""Who may do what in accreditation. Views and services check these names, nothing else."""
+
+import rules
+
+from accreditation.enums import ApplicationStatus
+from charters.rules import is_organisation_lead, is_organisation_member_of, tenant_officer
+from platform_.accounts.rules import is_assessor, is_on_tenant_site
+
+
+@rules.predicate
+def is_lead_of_applicant(user, application) -> bool:
+    return application is not None and is_organisation_lead(user, application.organisation)
+
+
+@rules.predicate
+def is_member_of_applicant(user, application) -> bool:
+    return application is not None and is_organisation_member_of(user, application.organisation)
+
+
+@rules.predicate
+def is_editable(user, application) -> bool:
+    return application is not None and application.status in (
+        ApplicationStatus.editable_by_applicant()
+    )
+
+
+def _assignment(user, application):
+    if application is None or not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_assignments", {})
+    if application.pk not in cache:
+        cache[application.pk] = application.assignments.filter(assessor=user).first()
+    return cache[application.pk]
+
+
+@rules.predicate
+def is_assigned_assessor(user, application) -> bool:
+    return _assignment(user, application) is not None
+
+
+@rules.predicate
+def has_cleared_conflicts(user, application) -> bool:
+    assignment = _assignment(user, application)
+    return assignment is not None and assignment.may_open_evidence
+
+
+@rules.predicate
+def is_assigned_to(user, assignment) -> bool:
+    return assignment is not None and assignment.assessor_id == user.pk
+
+
+rules.add_perm("accreditation.manage", tenant_officer)
+rules.add_perm("accreditation.start_application", is_on_tenant_site & is_organisation_lead)
+rules.add_perm(
+    "accreditation.view_application", is_member_of_applicant | tenant_officer | is_assigned_assessor
+)
+rules.add_perm("accreditation.edit_application", is_member_of_applicant & is_editable)
+rules.add_perm("accreditation.submit_application", is_lead_of_applicant)
+rules.add_perm("accreditation.withdraw_application", is_lead_of_applicant)
+# Assessors see evidence only once they have declared they have no conflict of interest.
+rules.add_perm(
+    "accreditation.view_evidence", is_member_of_applicant | tenant_officer | has_cleared_conflicts
+)
+rules.add_perm("accreditation.assess", is_on_tenant_site & is_assessor & is_assigned_to)

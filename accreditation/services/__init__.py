@@ -1,0 +1,33 @@
+"""Writes to accreditation: one function per business action (see each module).
+
+Everything a view or task needs is importable from here.
+"""
+
+from accreditation.services.applications import (  # noqa: F401 (the package's public API)
+    add_evidence,
+    remove_evidence,
+    resubmit_application,
+    save_self_assessment,
+    start_application,
+    submit_application,
+    withdraw_application,
+)
+from accreditation.services.assessment import (  # noqa: F401
+    assign_assessor,
+    decide_application,
+    declare_conflict,
+    recommend,
+    record_judgements,
+    request_more_information,
+)
+from accreditation.services.setup import (  # noqa: F401
+    create_default_accreditation,
+    save_criterion,
+    save_round,
+    settings_for_tenant,
+    update_settings,
+)
+from accreditation.services.state import (  # noqa: F401
+    AccreditationError,
+    set_application_state,
+)

@@ -1,0 +1,251 @@
+"""Organisations apply: start, self-assess, add evidence, submit, respond, withdraw."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accreditation import uploads
+from accreditation.enums import ApplicationStatus, EvidenceKind
+from accreditation.models import (
+    Application,
+    AwardLevel,
+    Criterion,
+    Evidence,
+    Notification,
+    Round,
+    SelfAssessment,
+)
+from accreditation.rules import is_member_of_applicant
+from accreditation.selectors import missing_criteria
+from accreditation.services.notify import notify
+from accreditation.services.setup import settings_for_tenant
+from accreditation.services.state import AccreditationError, set_application_state
+from charters.models import Organisation
+from charters.selectors import current_version
+from platform_.audit.services import record_event
+
+
+def _require(user, permission: str, obj, message: str) -> None:
+    if user is None or not user.has_perm(permission, obj):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def start_application(
+    organisation: Organisation,
+    *,
+    acting_user,
+    award_round: Round,
+    level_sought: AwardLevel | None = None,
+) -> Application:
+    """Start applying in an open round. Only an organisation signed to the current charter may.
+
+    Side effects: a draft application against the current charter version; an audit event.
+    """
+    _require(
+        acting_user,
+        "accreditation.start_application",
+        organisation,
+        "Only the organisation's lead can start an application.",
+    )
+    version = current_version()
+    signature = organisation.current_signature
+    if (
+        version is None
+        or signature is None
+        or signature.action != "signed"
+        or (signature.version_id != version.pk)
+    ):
+        raise AccreditationError(
+            f"{organisation.name} must sign the current charter before applying."
+        )
+    if not award_round.is_open:
+        raise AccreditationError(f"{award_round.name} is not open for applications.")
+    if (
+        organisation.applications.filter(round=award_round)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .exists()
+    ):
+        raise AccreditationError(f"{organisation.name} already has an application in this round.")
+    application = Application.objects.create(
+        organisation=organisation,
+        round=award_round,
+        version=version,
+        level_sought=level_sought,
+        created_by=acting_user,
+    )
+    record_event("accreditation.application.started", application, actor=acting_user)
+    return application
+
+
+def _require_editable(application: Application, acting_user) -> None:
+    if not is_member_of_applicant(acting_user, application):
+        raise PermissionDenied("Only members of the organisation can change its application.")
+    if application.status not in ApplicationStatus.editable_by_applicant():
+        raise AccreditationError("This application has been submitted and cannot be changed now.")
+
+
+@transaction.atomic
+def save_self_assessment(
+    application: Application, *, acting_user, answers: dict[int, tuple[str, str]]
+) -> None:
+    """Record the ladder rung and reason for each principle (keyed by principle id).
+
+    Side effects: self-assessment rows created or updated; an audit event.
+    """
+    _require_editable(application, acting_user)
+    principles = {p.pk: p for p in application.version.principles.all()}
+    for principle_id, (rung, reason) in answers.items():
+        if principle_id not in principles:
+            raise AccreditationError("That principle is not part of this charter version.")
+        SelfAssessment.objects.update_or_create(
+            application=application,
+            principle_id=principle_id,
+            defaults={"rung": rung, "reason": reason},
+        )
+    record_event(
+        "accreditation.self_assessment.saved",
+        application,
+        actor=acting_user,
+        new={str(k): v[0] for k, v in answers.items()},
+    )
+
+
+@transaction.atomic
+def add_evidence(
+    application: Application,
+    *,
+    acting_user,
+    kind: str,
+    title: str,
+    criteria: list[Criterion],
+    upload=None,
+    **details,
+) -> Evidence:
+    """Add one piece of evidence, mapped to one or more criteria.
+
+    Files are checked by content and size (the tenant's limit) and stored under the tenant's
+    prefix with a random name. Evidence that shows children or people who use services needs
+    consent confirmed. Side effects: the evidence (and its file); an audit event.
+    """
+    _require_editable(application, acting_user)
+    if not criteria:
+        raise AccreditationError("Choose at least one criterion this evidence shows.")
+    if any(criterion.version_id != application.version_id for criterion in criteria):
+        raise AccreditationError("Those criteria are not part of this application's charter.")
+    if details.get("shows_people") and not details.get("consent_confirmed"):
+        raise AccreditationError(
+            "Confirm that the people shown (or their parents or carers) agreed to it being used."
+        )
+    evidence = Evidence(
+        application=application, kind=kind, title=title, added_by=acting_user, **details
+    )
+    if kind == EvidenceKind.FILE:
+        if upload is None:
+            raise AccreditationError("Choose a file to upload.")
+        checked = uploads.check_upload(upload, max_mb=settings_for_tenant().max_upload_mb)
+        evidence.original_filename = upload.name[:255]
+        evidence.content_type = checked.content_type
+        evidence.size = upload.size
+        evidence.file.save(checked.stored_name, upload, save=False)
+    elif kind == EvidenceKind.LINK and not evidence.url:
+        raise AccreditationError("Enter the address of the web page.")
+    elif kind == EvidenceKind.ACCOUNT and not evidence.account.strip():
+        raise AccreditationError("Write your account.")
+    elif kind == EvidenceKind.YOU_SAID_WE_DID and not (evidence.you_said and evidence.we_did):
+        raise AccreditationError("Say what people said and what you did.")
+    evidence.save()
+    evidence.criteria.set(criteria)
+    record_event(
+        "accreditation.evidence.added",
+        evidence,
+        actor=acting_user,
+        new={"kind": kind, "criteria": [c.pk for c in criteria]},
+    )
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(evidence: Evidence, *, acting_user) -> None:
+    """Remove evidence from an application still being written. Side effect: an audit event."""
+    _require_editable(evidence.application, acting_user)
+    record_event(
+        "accreditation.evidence.removed", evidence, actor=acting_user, old={"title": evidence.title}
+    )
+    if evidence.file:
+        name = evidence.file.name
+        storage = evidence.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    evidence.delete()
+
+
+@transaction.atomic
+def submit_application(application: Application, *, acting_user) -> Application:
+    """Submit, once every required criterion has evidence and every principle a rung.
+
+    Side effects: status submitted; an audit event; the "submitted" email (on commit).
+    """
+    _require(
+        acting_user,
+        "accreditation.submit_application",
+        application,
+        "Only the organisation's lead can submit the application.",
+    )
+    missing = missing_criteria(application)
+    unassessed = application.version.principles.exclude(
+        pk__in=application.self_assessments.values("principle")
+    )
+    problems = [f"Add evidence for “{criterion.title}”" for criterion in missing]
+    problems += [f"Place yourselves on the ladder for “{p.title}”" for p in unassessed]
+    if problems:
+        raise AccreditationError(problems)
+    if application.status == ApplicationStatus.DRAFT and not application.round.is_open:
+        raise AccreditationError(
+            f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}."
+        )
+    set_application_state(application, ApplicationStatus.SUBMITTED, acting_user=acting_user)
+    notify(Notification.Kind.SUBMITTED, application)
+    return application
+
+
+@transaction.atomic
+def resubmit_application(application: Application, *, acting_user, response: str) -> Application:
+    """Answer a request for more information and send the application back to assessment.
+
+    Side effects: the request's response recorded; status in assessment; an audit event; the
+    assessors told (on commit).
+    """
+    _require(
+        acting_user,
+        "accreditation.submit_application",
+        application,
+        "Only the organisation's lead can resubmit the application.",
+    )
+    if not response.strip():
+        raise AccreditationError("Say what you have changed or added.")
+    request = application.info_requests.filter(responded_at__isnull=True).first()
+    if request is not None:
+        request.response = response
+        request.responded_at = timezone.now()
+        request.save(update_fields=["response", "responded_at"])
+    set_application_state(
+        application, ApplicationStatus.IN_ASSESSMENT, acting_user=acting_user, reason=response
+    )
+    notify(Notification.Kind.RESUBMITTED, application)
+    return application
+
+
+@transaction.atomic
+def withdraw_application(application: Application, *, acting_user, reason: str = "") -> Application:
+    """Withdraw before a decision. Side effects: status withdrawn; an audit event."""
+    _require(
+        acting_user,
+        "accreditation.withdraw_application",
+        application,
+        "Only the organisation's lead can withdraw the application.",
+    )
+    return set_application_state(
+        application, ApplicationStatus.WITHDRAWN, acting_user=acting_user, reason=reason
+    )

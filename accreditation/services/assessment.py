@@ -1,0 +1,270 @@
+"""Officers assign assessors; assessors declare conflicts, judge and recommend; officers decide."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accreditation.enums import ApplicationStatus, DecisionOutcome
+from accreditation.models import (
+    Application,
+    Assignment,
+    Award,
+    AwardLevel,
+    Decision,
+    Judgement,
+    MoreInfoRequest,
+    Notification,
+)
+from accreditation.selectors import criteria_for, open_assignment_count
+from accreditation.services.notify import notify
+from accreditation.services.setup import settings_for_tenant
+from accreditation.services.state import AccreditationError, set_application_state
+from platform_.audit.services import record_event
+
+
+def _require_officer(user) -> None:
+    if user is None or not user.has_perm("accreditation.manage"):
+        raise PermissionDenied("Only council officers can do that.")
+
+
+def _require_assessor(user, assignment: Assignment) -> None:
+    if user is None or not user.has_perm("accreditation.assess", assignment):
+        raise PermissionDenied("Only the assigned assessor can do that.")
+
+
+def _pairing_satisfied(application: Application) -> bool:
+    rules = settings_for_tenant()
+    active = [a for a in application.assignments.select_related("assessor") if not a.has_conflict]
+    needed = 2 if rules.requires_pair else 1
+    if len(active) < needed:
+        return False
+    if rules.requires_pair and rules.requires_lived_experience:
+        return any(a.assessor.has_lived_experience for a in active)
+    return True
+
+
+@transaction.atomic
+def assign_assessor(application: Application, *, acting_user, assessor) -> Assignment:
+    """Assign an assessor, within their capacity; the application moves into assessment as soon
+    as its assessors meet the council's pairing rule.
+
+    Side effects: the assignment; an audit event; the assessor emailed (on commit); perhaps the
+    status in assessment.
+    """
+    _require_officer(acting_user)
+    if application.status not in (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_ASSESSMENT,
+    ):
+        raise AccreditationError("Assessors are assigned once an application is submitted.")
+    if not assessor.is_assessor or not assessor.is_active:
+        raise AccreditationError(f"{assessor} is not an assessor.")
+    if application.assignments.filter(assessor=assessor).exists():
+        raise AccreditationError(f"{assessor} is already assigned.")
+    capacity = settings_for_tenant().assessor_capacity
+    if open_assignment_count(assessor) >= capacity:
+        raise AccreditationError(
+            f"{assessor} already has {capacity} open assessments, their limit."
+        )
+    assignment = Assignment.objects.create(
+        application=application, assessor=assessor, assigned_by=acting_user
+    )
+    record_event(
+        "accreditation.assignment.created",
+        assignment,
+        actor=acting_user,
+        new={"assessor": assessor.email},
+    )
+    notify(Notification.Kind.ASSIGNED, application, assignment=assignment)
+    if application.status == ApplicationStatus.SUBMITTED and _pairing_satisfied(application):
+        set_application_state(application, ApplicationStatus.IN_ASSESSMENT, acting_user=acting_user)
+    return assignment
+
+
+@transaction.atomic
+def declare_conflict(
+    assignment: Assignment, *, acting_user, has_conflict: bool, details: str = ""
+) -> Assignment:
+    """Declare whether the assessor has a conflict of interest, before seeing any evidence.
+
+    Side effects: the declaration; an audit event. A conflicted assessor steps out.
+    """
+    _require_assessor(acting_user, assignment)
+    if assignment.conflict_declared_at is not None:
+        raise AccreditationError("You have already made your declaration.")
+    if has_conflict and not details.strip():
+        raise AccreditationError("Say briefly what the conflict is.")
+    assignment.has_conflict = has_conflict
+    assignment.conflict_details = details
+    assignment.conflict_declared_at = timezone.now()
+    assignment.save(update_fields=["has_conflict", "conflict_details", "conflict_declared_at"])
+    record_event(
+        "accreditation.assignment.conflict_declared",
+        assignment,
+        actor=acting_user,
+        new={"has_conflict": has_conflict},
+    )
+    return assignment
+
+
+def _require_assessing(assignment: Assignment, acting_user) -> None:
+    _require_assessor(acting_user, assignment)
+    if not assignment.may_open_evidence:
+        raise AccreditationError("Declare any conflict of interest first.")
+    if assignment.completed_at is not None:
+        raise AccreditationError("You have already sent your recommendation.")
+    if assignment.application.status != ApplicationStatus.IN_ASSESSMENT:
+        raise AccreditationError("This application is not being assessed at the moment.")
+
+
+@transaction.atomic
+def record_judgements(
+    assignment: Assignment, *, acting_user, judgements: dict[int, tuple[str, str]]
+) -> None:
+    """Judge criteria (id -> (outcome, comment)). Side effects: judgements saved; audit event."""
+    _require_assessing(assignment, acting_user)
+    allowed = {c.pk for c in criteria_for(assignment.application)}
+    for criterion_id, (outcome, comment) in judgements.items():
+        if criterion_id not in allowed:
+            raise AccreditationError("That criterion is not part of this application.")
+        Judgement.objects.update_or_create(
+            assignment=assignment,
+            criterion_id=criterion_id,
+            defaults={"outcome": outcome, "comment": comment},
+        )
+    record_event(
+        "accreditation.judgements.recorded",
+        assignment,
+        actor=acting_user,
+        new={str(k): v[0] for k, v in judgements.items()},
+    )
+
+
+@transaction.atomic
+def recommend(
+    assignment: Assignment, *, acting_user, recommendation: str, reason: str
+) -> Assignment:
+    """Send the assessor's recommendation, once every criterion is judged.
+
+    Side effects: the recommendation; an audit event; the application assessed once every
+    assessor without a conflict has recommended.
+    """
+    _require_assessing(assignment, acting_user)
+    judged = set(assignment.judgements.values_list("criterion_id", flat=True))
+    unjudged = [c.title for c in criteria_for(assignment.application) if c.pk not in judged]
+    if unjudged:
+        raise AccreditationError([f"Judge “{title}”" for title in unjudged])
+    if not reason.strip():
+        raise AccreditationError("Give the reasons for your recommendation.")
+    assignment.recommendation = recommendation
+    assignment.recommendation_reason = reason
+    assignment.completed_at = timezone.now()
+    assignment.save(update_fields=["recommendation", "recommendation_reason", "completed_at"])
+    record_event(
+        "accreditation.assignment.recommended",
+        assignment,
+        actor=acting_user,
+        new={"recommendation": recommendation},
+    )
+    application = assignment.application
+    pending = application.assignments.filter(has_conflict=False, completed_at__isnull=True)
+    if not pending.exists() and _pairing_satisfied(application):
+        set_application_state(application, ApplicationStatus.ASSESSED, acting_user=acting_user)
+    return assignment
+
+
+@transaction.atomic
+def request_more_information(
+    application: Application, *, acting_user, message: str
+) -> MoreInfoRequest:
+    """Ask the applicant for more; they can change their application and resubmit.
+
+    Side effects: the request; status more information requested; audit event; email (on commit).
+    Assessors' recommendations are reopened so they look again after the answer.
+    """
+    _require_officer(acting_user)
+    if not message.strip():
+        raise AccreditationError("Say what information you need.")
+    set_application_state(
+        application, ApplicationStatus.MORE_INFO_REQUESTED, acting_user=acting_user, reason=message
+    )
+    request = MoreInfoRequest.objects.create(
+        application=application, message=message, requested_by=acting_user
+    )
+    application.assignments.filter(has_conflict=False).update(completed_at=None)
+    notify(Notification.Kind.MORE_INFO_REQUESTED, application)
+    return request
+
+
+@transaction.atomic
+def decide_application(
+    application: Application,
+    *,
+    acting_user,
+    outcome: str,
+    reasons: str,
+    level: AwardLevel | None = None,
+) -> Decision:
+    """The council's decision after assessment: award (at a level), not yet, or more information.
+
+    Side effects: the decision with its reasons; the status; for an award, the Award with its
+    certificate number, expiry and (if the round is embargoed) publication at the ceremony; an
+    audit event; the applicant emailed (on commit).
+    """
+    _require_officer(acting_user)
+    if not reasons.strip():
+        raise AccreditationError("Give reasons the applicant can read.")
+    if outcome == DecisionOutcome.MORE_INFO:
+        request_more_information(application, acting_user=acting_user, message=reasons)
+        return Decision.objects.create(
+            application=application, outcome=outcome, reasons=reasons, decided_by=acting_user
+        )
+    if application.status != ApplicationStatus.ASSESSED:
+        raise AccreditationError("Decide once the assessors have sent their recommendations.")
+    if outcome == DecisionOutcome.AWARD:
+        level = level or application.level_sought or AwardLevel.objects.order_by("position").first()
+        set_application_state(application, ApplicationStatus.AWARDED, acting_user=acting_user)
+        _create_award(application, level)
+    else:
+        set_application_state(application, ApplicationStatus.NOT_AWARDED, acting_user=acting_user)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=outcome,
+        level=level,
+        reasons=reasons,
+        decided_by=acting_user,
+    )
+    notify(Notification.Kind.DECIDED, application)
+    return decision
+
+
+def _create_award(application: Application, level: AwardLevel) -> Award:
+    from django.db import connection
+
+    now = timezone.now()
+    years = settings_for_tenant().validity_years
+    expires = _add_years(now.date(), years)
+    prefix = connection.tenant.slug.upper().replace("-", "")[:6]
+    sequence = Award.objects.filter(awarded_at__year=now.year).count() + 1
+    ceremony = application.round.ceremony_at
+    public_from = ceremony if application.round.embargoed_until_ceremony and ceremony else now
+    return Award.objects.create(
+        application=application,
+        organisation=application.organisation,
+        level=level,
+        certificate_number=f"{prefix}-{now.year}-{sequence:04d}",
+        awarded_at=now,
+        expires_on=expires,
+        public_from=public_from,
+    )
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
