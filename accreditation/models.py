@@ -5,7 +5,6 @@ accreditation.services.set_application_state.
 """
 
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -171,8 +170,10 @@ class SelfAssessment(models.Model):
 
 
 def evidence_path(evidence: "Evidence", filename: str) -> str:
-    # The default storage puts the tenant's schema in front; the name is never the uploader's.
-    return f"evidence/{evidence.application_id}/{uuid.uuid4().hex}"
+    # The default storage puts the tenant's schema in front. ``filename`` is the random name
+    # accreditation.uploads chose (uuid + the extension of the type it found), never the
+    # uploader's.
+    return f"evidence/{evidence.application_id}/{filename}"
 
 
 class Evidence(models.Model):

@@ -51,6 +51,8 @@ def start_application(
         "Only the organisation's lead can start an application.",
     )
     version = current_version()
+    # Re-read: the caller's copy may predate the signature.
+    organisation = Organisation.objects.select_related("current_signature").get(pk=organisation.pk)
     signature = organisation.current_signature
     if (
         version is None
