@@ -113,6 +113,8 @@ def declare_conflict(
 
 def _require_assessing(assignment: Assignment, acting_user) -> None:
     _require_assessor(acting_user, assignment)
+    assignment.refresh_from_db(fields=["completed_at", "conflict_declared_at", "has_conflict"])
+    assignment.application.refresh_from_db(fields=["status"])
     if not assignment.may_open_evidence:
         raise AccreditationError("Declare any conflict of interest first.")
     if assignment.completed_at is not None:
@@ -216,6 +218,7 @@ def decide_application(
     audit event; the applicant emailed (on commit).
     """
     _require_officer(acting_user)
+    application.refresh_from_db(fields=["status"])  # the caller's copy may be stale
     if not reasons.strip():
         raise AccreditationError("Give reasons the applicant can read.")
     if outcome == DecisionOutcome.MORE_INFO:

@@ -28,16 +28,24 @@ def ready(tenant_a, officer_a, published_a):
         principles = list(published_a.principles.order_by("position")[:3])
         criteria = [
             setup.save_criterion(
-                Criterion(version=published_a, principle=p, title=f"Criterion {n}",
-                          guidance=f"Show {n}", required=n < 3),
+                Criterion(
+                    version=published_a,
+                    principle=p,
+                    title=f"Criterion {n}",
+                    guidance=f"Show {n}",
+                    required=n < 3,
+                ),
                 acting_user=officer_a,
             )
             for n, p in enumerate(principles, start=1)
         ]
         today = timezone.localdate()
         award_round = setup.save_round(
-            Round(name="Co-production Week 2027", opens_on=today - timedelta(days=10),
-                  closes_on=today + timedelta(days=30)),
+            Round(
+                name="Co-production Week 2027",
+                opens_on=today - timedelta(days=10),
+                closes_on=today + timedelta(days=30),
+            ),
             acting_user=officer_a,
         )
     return {"criteria": criteria, "round": award_round, "version": published_a}
@@ -55,19 +63,30 @@ def applicant(tenant_a, published_a):
 def application(tenant_a, ready, applicant) -> Application:
     organisation, lead = applicant
     with tenant_context(tenant_a):
-        return services.start_application(organisation, acting_user=lead,
-                                          award_round=ready["round"])
+        return services.start_application(
+            organisation, acting_user=lead, award_round=ready["round"]
+        )
 
 
 def complete(tenant, application, lead, criteria):
     """Evidence for every required criterion and a rung for every principle."""
     with tenant_context(tenant):
-        services.add_evidence(application, acting_user=lead, kind="account", title="Our story",
-                              criteria=[c for c in criteria if c.required],
-                              account="We planned it with parents.")
-        services.save_self_assessment(application, acting_user=lead, answers={
-            p.pk: ("co_design", "Parents helped design it") for p in application.version.principles.all()
-        })
+        services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="account",
+            title="Our story",
+            criteria=[c for c in criteria if c.required],
+            account="We planned it with parents.",
+        )
+        services.save_self_assessment(
+            application,
+            acting_user=lead,
+            answers={
+                p.pk: ("co_design", "Parents helped design it")
+                for p in application.version.principles.all()
+            },
+        )
 
 
 def submitted(tenant, application, lead, criteria):
@@ -88,9 +107,11 @@ def judge_all(tenant, assignment, acting_user, outcome="met"):
     from accreditation.selectors import criteria_for
 
     with tenant_context(tenant):
-        services.record_judgements(assignment, acting_user=acting_user, judgements={
-            c.pk: (outcome, "Good") for c in criteria_for(assignment.application)
-        })
+        services.record_judgements(
+            assignment,
+            acting_user=acting_user,
+            judgements={c.pk: (outcome, "Good") for c in criteria_for(assignment.application)},
+        )
 
 
 def assessed(tenant, application, lead, criteria, officer, assessor):
@@ -101,9 +122,8 @@ def assessed(tenant, application, lead, criteria, officer, assessor):
         services.declare_conflict(assignment, acting_user=assessor, has_conflict=False)
     judge_all(tenant, assignment, assessor)
     with tenant_context(tenant):
-        services.recommend(assignment, acting_user=assessor, recommendation="award",
-                           reason="Strong evidence")
+        services.recommend(
+            assignment, acting_user=assessor, recommendation="award", reason="Strong evidence"
+        )
         application.refresh_from_db()
     return assignment
-
-

@@ -25,27 +25,41 @@ def test_starting_needs_a_signature_of_the_current_charter(tenant_a, officer_a, 
             services.start_application(organisation, acting_user=lead, award_round=ready["round"])
 
 
-def test_starting_is_refused_in_a_closed_round_twice_or_by_a_non_lead(tenant_a, officer_a, ready, applicant):
+def test_starting_is_refused_in_a_closed_round_twice_or_by_a_non_lead(
+    tenant_a, officer_a, ready, applicant
+):
     organisation, lead = applicant
     with tenant_context(tenant_a):
         today = timezone.localdate()
-        closed = setup.save_round(Round(name="Old", opens_on=today - timedelta(days=60),
-                                        closes_on=today - timedelta(days=1)), acting_user=officer_a)
+        closed = setup.save_round(
+            Round(
+                name="Old", opens_on=today - timedelta(days=60), closes_on=today - timedelta(days=1)
+            ),
+            acting_user=officer_a,
+        )
         with pytest.raises(services.AccreditationError, match="not open"):
             services.start_application(organisation, acting_user=lead, award_round=closed)
         services.start_application(organisation, acting_user=lead, award_round=ready["round"])
         with pytest.raises(services.AccreditationError, match="already has an application"):
             services.start_application(organisation, acting_user=lead, award_round=ready["round"])
         with pytest.raises(PermissionDenied):
-            services.start_application(organisation, acting_user=officer_a, award_round=ready["round"])
+            services.start_application(
+                organisation, acting_user=officer_a, award_round=ready["round"]
+            )
 
 
 def test_progress_counts_required_criteria_with_evidence(tenant_a, application, applicant, ready):
     _, lead = applicant
     with tenant_context(tenant_a):
         assert selectors.progress(application) == (0, 2)
-        services.add_evidence(application, acting_user=lead, kind="link", title="Minutes",
-                              criteria=[ready["criteria"][0]], url="https://oakfield.example/minutes")
+        services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="link",
+            title="Minutes",
+            criteria=[ready["criteria"][0]],
+            url="https://oakfield.example/minutes",
+        )
         assert selectors.progress(application) == (1, 2)
         assert [c.title for c in selectors.missing_criteria(application)] == ["Criterion 2"]
 
@@ -54,30 +68,48 @@ def test_submitting_is_refused_with_the_list_of_what_is_missing(tenant_a, applic
     _, lead = applicant
     with tenant_context(tenant_a), pytest.raises(services.AccreditationError) as refused:
         services.submit_application(application, acting_user=lead)
-    assert refused.value.messages[:2] == ["Add evidence for “Criterion 1”", "Add evidence for “Criterion 2”"]
+    assert refused.value.messages[:2] == [
+        "Add evidence for “Criterion 1”",
+        "Add evidence for “Criterion 2”",
+    ]
     assert "Place yourselves on the ladder for “Equal partnership”" in refused.value.messages
     assert application.status == ApplicationStatus.DRAFT
 
 
-def test_a_submitted_application_is_read_only_to_applicants(tenant_a, application, applicant, ready):
+def test_a_submitted_application_is_read_only_to_applicants(
+    tenant_a, application, applicant, ready
+):
     _, lead = applicant
     submitted(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
         assert application.status == ApplicationStatus.SUBMITTED and application.submitted_at
         with pytest.raises(services.AccreditationError, match="cannot be changed"):
-            services.add_evidence(application, acting_user=lead, kind="account", title="x",
-                                  criteria=ready["criteria"][:1], account="late")
+            services.add_evidence(
+                application,
+                acting_user=lead,
+                kind="account",
+                title="x",
+                criteria=ready["criteria"][:1],
+                account="late",
+            )
         evidence = application.evidence.first()
         with pytest.raises(services.AccreditationError):
             services.remove_evidence(evidence, acting_user=lead)
 
 
-def test_file_evidence_is_checked_by_content_and_stored_under_the_tenant(tenant_a, application, applicant, ready):
+def test_file_evidence_is_checked_by_content_and_stored_under_the_tenant(
+    tenant_a, application, applicant, ready
+):
     _, lead = applicant
     with tenant_context(tenant_a):
-        evidence = services.add_evidence(application, acting_user=lead, kind="file",
-                                         title="Minutes", criteria=ready["criteria"][:1],
-                                         upload=pdf("../../etc/passwd.pdf"))
+        evidence = services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="file",
+            title="Minutes",
+            criteria=ready["criteria"][:1],
+            upload=pdf("../../etc/passwd.pdf"),
+        )
         try:
             assert (evidence.content_type, evidence.size) == ("application/pdf", len(PDF))
             assert evidence.original_filename == "passwd.pdf"  # Django strips any path
@@ -99,12 +131,19 @@ def test_file_evidence_is_checked_by_content_and_stored_under_the_tenant(tenant_
         ("zip.docx", b"PK\x03\x04 not really a zip", "must be PDF, Word"),
     ],
 )
-def test_files_of_the_wrong_kind_are_refused_whatever_their_name(tenant_a, application, applicant, ready, name, content, message):
+def test_files_of_the_wrong_kind_are_refused_whatever_their_name(
+    tenant_a, application, applicant, ready, name, content, message
+):
     _, lead = applicant
     with tenant_context(tenant_a), pytest.raises(services.AccreditationError, match=message):
-        services.add_evidence(application, acting_user=lead, kind="file", title="x",
-                              criteria=ready["criteria"][:1],
-                              upload=SimpleUploadedFile(name, content))
+        services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="file",
+            title="x",
+            criteria=ready["criteria"][:1],
+            upload=SimpleUploadedFile(name, content),
+        )
     with tenant_context(tenant_a):
         assert not Evidence.objects.exists()
 
@@ -114,9 +153,14 @@ def test_the_upload_limit_is_the_tenants(tenant_a, officer_a, application, appli
     with tenant_context(tenant_a):
         setup.update_settings(acting_user=officer_a, max_upload_mb=1)
         with pytest.raises(services.AccreditationError, match="1 MB or smaller"):
-            services.add_evidence(application, acting_user=lead, kind="file", title="big",
-                                  criteria=ready["criteria"][:1],
-                                  upload=pdf(content=PDF + b"0" * (1024 * 1024)))
+            services.add_evidence(
+                application,
+                acting_user=lead,
+                kind="file",
+                title="big",
+                criteria=ready["criteria"][:1],
+                upload=pdf(content=PDF + b"0" * (1024 * 1024)),
+            )
 
 
 def test_office_documents_are_recognised(tenant_a, application, applicant, ready):
@@ -129,9 +173,14 @@ def test_office_documents_are_recognised(tenant_a, application, applicant, ready
         archive.writestr("word/document.xml", "<w:document/>")
     _, lead = applicant
     with tenant_context(tenant_a):
-        evidence = services.add_evidence(application, acting_user=lead, kind="file", title="Plan",
-                                         criteria=ready["criteria"][:1],
-                                         upload=SimpleUploadedFile("plan.bin", buffer.getvalue()))
+        evidence = services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="file",
+            title="Plan",
+            criteria=ready["criteria"][:1],
+            upload=SimpleUploadedFile("plan.bin", buffer.getvalue()),
+        )
         try:
             assert evidence.file.name.endswith(".docx")
         finally:
@@ -142,12 +191,25 @@ def test_evidence_showing_people_needs_consent(tenant_a, application, applicant,
     _, lead = applicant
     with tenant_context(tenant_a):
         with pytest.raises(services.AccreditationError, match="agreed"):
-            services.add_evidence(application, acting_user=lead, kind="account", title="Photo day",
-                                  criteria=ready["criteria"][:1], account="x", shows_people=True)
+            services.add_evidence(
+                application,
+                acting_user=lead,
+                kind="account",
+                title="Photo day",
+                criteria=ready["criteria"][:1],
+                account="x",
+                shows_people=True,
+            )
         evidence = services.add_evidence(
-            application, acting_user=lead, kind="you_said_we_did", title="Quiet room",
-            criteria=ready["criteria"][:1], you_said="Too noisy", we_did="Made a quiet room",
-            shows_people=True, consent_confirmed=True,
+            application,
+            acting_user=lead,
+            kind="you_said_we_did",
+            title="Quiet room",
+            criteria=ready["criteria"][:1],
+            you_said="Too noisy",
+            we_did="Made a quiet room",
+            shows_people=True,
+            consent_confirmed=True,
         )
     assert evidence.consent_confirmed
 
@@ -155,15 +217,22 @@ def test_evidence_showing_people_needs_consent(tenant_a, application, applicant,
 def test_evidence_must_name_criteria_of_this_application(tenant_a, application, applicant, ready):
     _, lead = applicant
     with tenant_context(tenant_a), pytest.raises(services.AccreditationError, match="at least one"):
-        services.add_evidence(application, acting_user=lead, kind="account", title="x",
-                              criteria=[], account="x")
+        services.add_evidence(
+            application, acting_user=lead, kind="account", title="x", criteria=[], account="x"
+        )
 
 
 def test_people_outside_the_organisation_cannot_change_it(tenant_a, application, ready):
     stranger = make_user(tenant_a, "stranger@alpha.test", is_organisation_member=True)
     with tenant_context(tenant_a), pytest.raises(PermissionDenied):
-        services.add_evidence(application, acting_user=stranger, kind="account", title="x",
-                              criteria=ready["criteria"][:1], account="x")
+        services.add_evidence(
+            application,
+            acting_user=stranger,
+            kind="account",
+            title="x",
+            criteria=ready["criteria"][:1],
+            account="x",
+        )
 
 
 def test_withdrawing_before_a_decision(tenant_a, application, applicant, ready):
@@ -175,22 +244,28 @@ def test_withdrawing_before_a_decision(tenant_a, application, applicant, ready):
         with pytest.raises(services.AccreditationError):
             services.withdraw_application(application, acting_user=lead)
         # A new application in the same round is allowed after withdrawing.
-        services.start_application(application.organisation, acting_user=lead,
-                                   award_round=ready["round"])
+        services.start_application(
+            application.organisation, acting_user=lead, award_round=ready["round"]
+        )
 
 
 def test_rounds_must_close_after_they_open(tenant_a, officer_a):
     today = timezone.localdate()
     with tenant_context(tenant_a), pytest.raises(ValidationError):
-        setup.save_round(Round(name="Backwards", opens_on=today, closes_on=today - timedelta(days=1)),
-                         acting_user=officer_a)
+        setup.save_round(
+            Round(name="Backwards", opens_on=today, closes_on=today - timedelta(days=1)),
+            acting_user=officer_a,
+        )
 
 
 def test_self_assessment_is_saved_per_principle(tenant_a, application, applicant, ready):
     _, lead = applicant
     complete(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
-        answers = {s.principle.title: s.rung for s in application.self_assessments.select_related("principle")}
+        answers = {
+            s.principle.title: s.rung
+            for s in application.self_assessments.select_related("principle")
+        }
     assert len(answers) == 7 and set(answers.values()) == {"co_design"}
 
 

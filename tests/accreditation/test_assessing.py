@@ -14,11 +14,16 @@ from tests.helpers import make_user
 
 
 def test_assessors_are_assigned_only_after_submission(tenant_a, officer_a, application, assessors):
-    with tenant_context(tenant_a), pytest.raises(services.AccreditationError, match="once an application is submitted"):
+    with (
+        tenant_context(tenant_a),
+        pytest.raises(services.AccreditationError, match="once an application is submitted"),
+    ):
         services.assign_assessor(application, acting_user=officer_a, assessor=assessors[0])
 
 
-def test_one_assessor_moves_the_application_into_assessment(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_one_assessor_moves_the_application_into_assessment(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     submitted(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
@@ -32,12 +37,16 @@ def test_one_assessor_moves_the_application_into_assessment(tenant_a, officer_a,
             services.assign_assessor(application, acting_user=assessors[1], assessor=assessors[1])
 
 
-def test_a_pair_with_lived_experience_is_needed_when_the_council_says_so(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_a_pair_with_lived_experience_is_needed_when_the_council_says_so(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     plain, lived = assessors
     other_plain = make_user(tenant_a, "bob@alpha.test", is_assessor=True)
     with tenant_context(tenant_a):
-        setup.update_settings(acting_user=officer_a, requires_pair=True, requires_lived_experience=True)
+        setup.update_settings(
+            acting_user=officer_a, requires_pair=True, requires_lived_experience=True
+        )
     submitted(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
         services.assign_assessor(application, acting_user=officer_a, assessor=plain)
@@ -48,7 +57,9 @@ def test_a_pair_with_lived_experience_is_needed_when_the_council_says_so(tenant_
         assert application.status == ApplicationStatus.IN_ASSESSMENT
 
 
-def test_assessor_capacity_is_respected(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_assessor_capacity_is_respected(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     with tenant_context(tenant_a):
         setup.update_settings(acting_user=officer_a, assessor_capacity=0)
@@ -57,7 +68,9 @@ def test_assessor_capacity_is_respected(tenant_a, officer_a, application, applic
         services.assign_assessor(application, acting_user=officer_a, assessor=assessors[0])
 
 
-def test_conflicts_are_declared_before_judging(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_conflicts_are_declared_before_judging(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     submitted(tenant_a, application, lead, ready["criteria"])
     assessor = assessors[0]
@@ -68,53 +81,75 @@ def test_conflicts_are_declared_before_judging(tenant_a, officer_a, application,
             services.record_judgements(assignment, acting_user=assessor, judgements={})
         with pytest.raises(services.AccreditationError, match="what the conflict is"):
             services.declare_conflict(assignment, acting_user=assessor, has_conflict=True)
-        services.declare_conflict(assignment, acting_user=assessor, has_conflict=True,
-                                  details="My child goes there")
+        services.declare_conflict(
+            assignment, acting_user=assessor, has_conflict=True, details="My child goes there"
+        )
         assessor.__dict__.pop("_assignments", None)
         assert not assessor.has_perm("accreditation.view_evidence", application)
         with pytest.raises(services.AccreditationError, match="already made"):
             services.declare_conflict(assignment, acting_user=assessor, has_conflict=False)
 
 
-def test_only_the_assigned_assessor_acts_on_an_assignment(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_only_the_assigned_assessor_acts_on_an_assignment(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     submitted(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
-        assignment = services.assign_assessor(application, acting_user=officer_a, assessor=assessors[0])
+        assignment = services.assign_assessor(
+            application, acting_user=officer_a, assessor=assessors[0]
+        )
         for intruder in (assessors[1], officer_a, lead):
             with pytest.raises(PermissionDenied):
                 services.declare_conflict(assignment, acting_user=intruder, has_conflict=False)
 
 
-def test_recommending_needs_every_criterion_judged_and_completes_the_assessment(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_recommending_needs_every_criterion_judged_and_completes_the_assessment(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     submitted(tenant_a, application, lead, ready["criteria"])
     assessor = assessors[0]
     with tenant_context(tenant_a):
         assignment = services.assign_assessor(application, acting_user=officer_a, assessor=assessor)
         services.declare_conflict(assignment, acting_user=assessor, has_conflict=False)
-        services.record_judgements(assignment, acting_user=assessor,
-                                   judgements={ready["criteria"][0].pk: ("met", "Clear")})
+        services.record_judgements(
+            assignment, acting_user=assessor, judgements={ready["criteria"][0].pk: ("met", "Clear")}
+        )
         with pytest.raises(services.AccreditationError) as refused:
             services.recommend(assignment, acting_user=assessor, recommendation="award", reason="x")
         assert refused.value.messages == ["Judge “Criterion 2”", "Judge “Criterion 3”"]
     judge_all(tenant_a, assignment, assessor, outcome="partly_met")
     with tenant_context(tenant_a):
-        services.recommend(assignment, acting_user=assessor, recommendation="not_yet", reason="Early days")
+        services.recommend(
+            assignment, acting_user=assessor, recommendation="not_yet", reason="Early days"
+        )
         application.refresh_from_db()
     assert application.status == ApplicationStatus.ASSESSED
 
 
-def test_more_information_goes_back_to_the_applicant_and_returns_to_assessment(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_more_information_goes_back_to_the_applicant_and_returns_to_assessment(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     assignment = assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
     with tenant_context(tenant_a):
-        services.decide_application(application, acting_user=officer_a, outcome="more_info",
-                                    reasons="Please add minutes from a parents' meeting.")
+        services.decide_application(
+            application,
+            acting_user=officer_a,
+            outcome="more_info",
+            reasons="Please add minutes from a parents' meeting.",
+        )
         application.refresh_from_db()
         assert application.status == ApplicationStatus.MORE_INFO_REQUESTED
-        services.add_evidence(application, acting_user=lead, kind="link", title="Minutes",
-                              criteria=ready["criteria"][:1], url="https://oakfield.example/m")
+        services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="link",
+            title="Minutes",
+            criteria=ready["criteria"][:1],
+            url="https://oakfield.example/m",
+        )
         with pytest.raises(services.AccreditationError, match="changed or added"):
             services.resubmit_application(application, acting_user=lead, response=" ")
         services.resubmit_application(application, acting_user=lead, response="Added minutes")
@@ -125,12 +160,18 @@ def test_more_information_goes_back_to_the_applicant_and_returns_to_assessment(t
         assert (request.response, request.responded_at is not None) == ("Added minutes", True)
 
 
-def test_an_award_has_a_number_an_expiry_and_the_reasons(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_an_award_has_a_number_an_expiry_and_the_reasons(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
     with tenant_context(tenant_a):
-        decision = services.decide_application(application, acting_user=officer_a, outcome="award",
-                                               reasons="Parents shape everything here.")
+        decision = services.decide_application(
+            application,
+            acting_user=officer_a,
+            outcome="award",
+            reasons="Parents shape everything here.",
+        )
         award = Award.objects.get()
     today = timezone.localdate()
     assert application.status == ApplicationStatus.AWARDED
@@ -141,7 +182,9 @@ def test_an_award_has_a_number_an_expiry_and_the_reasons(tenant_a, officer_a, ap
     assert len(award.verification_code) >= 16
 
 
-def test_awards_in_an_embargoed_round_stay_private_until_the_ceremony(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_awards_in_an_embargoed_round_stay_private_until_the_ceremony(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     ceremony = timezone.now() + timedelta(days=40)
     with tenant_context(tenant_a):
@@ -151,38 +194,53 @@ def test_awards_in_an_embargoed_round_stay_private_until_the_ceremony(tenant_a, 
     assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
     with tenant_context(tenant_a):
         application.round.refresh_from_db()
-        services.decide_application(application, acting_user=officer_a, outcome="award", reasons="Yes")
+        services.decide_application(
+            application, acting_user=officer_a, outcome="award", reasons="Yes"
+        )
         assert Award.objects.get().public_from == ceremony
 
 
-def test_graded_levels_award_the_level_chosen(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_graded_levels_award_the_level_chosen(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     with tenant_context(tenant_a):
         gold = setup.save_level(AwardLevel(name="Gold", position=3), acting_user=officer_a)
     assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
     with tenant_context(tenant_a):
-        services.decide_application(application, acting_user=officer_a, outcome="award",
-                                    reasons="Outstanding", level=gold)
+        services.decide_application(
+            application, acting_user=officer_a, outcome="award", reasons="Outstanding", level=gold
+        )
         assert Award.objects.get().level == gold
 
 
-def test_decisions_are_refused_before_assessment_without_reasons_or_by_others(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_decisions_are_refused_before_assessment_without_reasons_or_by_others(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     submitted(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
         with pytest.raises(services.AccreditationError, match="once the assessors"):
-            services.decide_application(application, acting_user=officer_a, outcome="award", reasons="x")
+            services.decide_application(
+                application, acting_user=officer_a, outcome="award", reasons="x"
+            )
         with pytest.raises(services.AccreditationError, match="reasons"):
-            services.decide_application(application, acting_user=officer_a, outcome="not_yet", reasons=" ")
+            services.decide_application(
+                application, acting_user=officer_a, outcome="not_yet", reasons=" "
+            )
         with pytest.raises(PermissionDenied):
             services.decide_application(application, acting_user=lead, outcome="award", reasons="x")
 
 
-def test_not_yet_is_final_for_the_round(tenant_a, officer_a, application, applicant, ready, assessors):
+def test_not_yet_is_final_for_the_round(
+    tenant_a, officer_a, application, applicant, ready, assessors
+):
     _, lead = applicant
     assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
     with tenant_context(tenant_a):
-        services.decide_application(application, acting_user=officer_a, outcome="not_yet", reasons="Soon")
+        services.decide_application(
+            application, acting_user=officer_a, outcome="not_yet", reasons="Soon"
+        )
         assert application.status == ApplicationStatus.NOT_AWARDED
         with pytest.raises(services.AccreditationError):
             services.withdraw_application(application, acting_user=lead)

@@ -12,7 +12,9 @@ PAIRS = [(old, new) for old in ApplicationStatus.values for new in ApplicationSt
 
 
 @pytest.mark.parametrize(("old", "new"), PAIRS)
-def test_every_transition_is_allowed_or_refused_as_designed(tenant_a, application, officer_a, old, new):
+def test_every_transition_is_allowed_or_refused_as_designed(
+    tenant_a, application, officer_a, old, new
+):
     with tenant_context(tenant_a):
         Application.objects.filter(pk=application.pk).update(status=old)
         application.refresh_from_db()
@@ -41,7 +43,9 @@ def test_the_design_reaches_every_state_from_draft():
                 reached.add(nxt)
                 frontier.append(nxt)
     assert reached == set(ApplicationStatus.values)
-    assert all(not TRANSITIONS[s] for s in ApplicationStatus.decided() + [ApplicationStatus.WITHDRAWN])
+    assert all(
+        not TRANSITIONS[s] for s in ApplicationStatus.decided() + [ApplicationStatus.WITHDRAWN]
+    )
 
 
 def test_only_the_state_service_writes_status_outside_tests():

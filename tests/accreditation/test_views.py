@@ -1,0 +1,253 @@
+import pytest
+from django.utils.html import escape
+from django_tenants.utils import tenant_context
+
+from accreditation import services
+from accreditation.enums import ApplicationStatus
+from accreditation.models import Application, Assignment, Evidence
+from tests.accreditation.conftest import PDF, assessed, complete, pdf, submitted
+from tests.helpers import login, make_user
+
+
+def app_url(application, suffix=""):
+    return f"/org/oakfield-primary-school/applications/{application.pk}/{suffix}"
+
+
+def test_lead_starts_an_application_through_the_page(tenant_a, ready, applicant, client_a):
+    _, lead = applicant
+    login(client_a, tenant_a, lead)
+    page = client_a.get("/org/oakfield-primary-school/applications/")
+    assert "Co-production Week 2027" in page.content.decode()
+
+    response = client_a.post(
+        "/org/oakfield-primary-school/applications/", {"round": ready["round"].pk}
+    )
+
+    with tenant_context(tenant_a):
+        application = Application.objects.get()
+    assert response["Location"] == app_url(application)
+    html = client_a.get(app_url(application)).content.decode()
+    assert "0 of 2 required criteria have evidence." in html
+    assert '<progress class="app-progress" max="2" value="0"' in html
+
+
+def test_evidence_upload_page_checks_the_file_and_keeps_the_input(
+    tenant_a, application, applicant, ready, client_a
+):
+    _, lead = applicant
+    login(client_a, tenant_a, lead)
+    criterion = ready["criteria"][0]
+    bad = client_a.post(
+        app_url(application, "evidence/add/"),
+        {
+            "kind": "file",
+            "title": "Minutes",
+            "criteria": [criterion.pk],
+            "file": pdf("minutes.pdf", b"not a pdf at all"),
+        },
+    )
+    html = bad.content.decode()
+    assert "govuk-error-summary" in html and "The file must be PDF, Word" in html
+    assert 'value="Minutes"' in html
+
+    good = client_a.post(
+        app_url(application, "evidence/add/"),
+        {
+            "kind": "file",
+            "title": "Minutes",
+            "criteria": [criterion.pk],
+            "file": pdf(),
+        },
+    )
+    assert good.status_code == 302
+    with tenant_context(tenant_a):
+        evidence = Evidence.objects.get()
+    try:
+        download = client_a.get(f"/evidence/{evidence.pk}/file/")
+        assert b"".join(download.streaming_content) == PDF
+        assert download["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
+    finally:
+        with tenant_context(tenant_a):
+            evidence.file.delete(save=False)
+
+
+def test_evidence_form_asks_for_the_part_that_matches_the_kind(
+    tenant_a, application, applicant, ready, client_a
+):
+    _, lead = applicant
+    login(client_a, tenant_a, lead)
+    html = client_a.post(
+        app_url(application, "evidence/add/"),
+        {
+            "kind": "you_said_we_did",
+            "title": "Quiet room",
+            "criteria": [ready["criteria"][0].pk],
+            "you_said": "Too noisy",
+            "shows_people": "on",
+        },
+    ).content.decode()
+    assert "Say what changed." in html and "Confirm that consent was given." in html
+
+
+def test_submit_page_lists_what_is_missing_then_submits(
+    tenant_a, application, applicant, ready, client_a
+):
+    _, lead = applicant
+    login(client_a, tenant_a, lead)
+    html = client_a.post(app_url(application, "submit/")).content.decode()
+    assert "You cannot submit yet" in html and "Add evidence for “Criterion 1”" in html
+
+    complete(tenant_a, application, lead, ready["criteria"])
+    assert client_a.post(app_url(application, "submit/")).status_code == 302
+    with tenant_context(tenant_a):
+        assert Application.objects.get().status == ApplicationStatus.SUBMITTED
+    assert client_a.get(app_url(application, "evidence/add/")).status_code == 403  # read-only now
+
+
+def test_self_assessment_page_saves_every_principle(tenant_a, application, applicant, client_a):
+    _, lead = applicant
+    login(client_a, tenant_a, lead)
+    with tenant_context(tenant_a):
+        principles = list(application.version.principles.all())
+    data = {}
+    for p in principles:
+        data[f"rung_{p.pk}"] = "consultation"
+        data[f"reason_{p.pk}"] = "We ask, then decide"
+    data[f"reason_{principles[0].pk}"] = ""
+    html = client_a.post(app_url(application, "self-assessment/"), data).content.decode()
+    assert "govuk-error-summary" in html
+    data[f"reason_{principles[0].pk}"] = "We ask"
+    assert client_a.post(app_url(application, "self-assessment/"), data).status_code == 302
+    with tenant_context(tenant_a):
+        assert application.self_assessments.count() == len(principles)
+
+
+def test_assessor_declares_judges_and_recommends_through_the_page(
+    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+):
+    _, lead = applicant
+    assessor = assessors[0]
+    submitted(tenant_a, application, lead, ready["criteria"])
+    with tenant_context(tenant_a):
+        assignment = services.assign_assessor(application, acting_user=officer_a, assessor=assessor)
+    login(client_a, tenant_a, assessor)
+    assert "Oakfield Primary School" in client_a.get("/assess/").content.decode()
+    page = client_a.get(f"/assess/{assignment.pk}/").content.decode()
+    assert (
+        "conflict of interest" in page and "Our story" not in page
+    )  # no evidence before declaring
+
+    client_a.post(f"/assess/{assignment.pk}/", {"action": "declare", "has_conflict": "no"})
+    page = client_a.get(f"/assess/{assignment.pk}/").content.decode()
+    assert "Our story" in page
+
+    data = {"action": "recommend", "recommendation": "award", "reason": "Clear evidence"}
+    for criterion in ready["criteria"]:
+        data[f"outcome_{criterion.pk}"] = "met"
+        data[f"comment_{criterion.pk}"] = "Fine"
+    assert client_a.post(f"/assess/{assignment.pk}/", data).status_code == 302
+    with tenant_context(tenant_a):
+        assert Application.objects.get().status == ApplicationStatus.ASSESSED
+        assert Assignment.objects.get().judgements.count() == 3
+
+
+def test_officer_assigns_sees_judgements_side_by_side_and_decides(
+    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+):
+    _, lead = applicant
+    assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
+    login(client_a, tenant_a, officer_a)
+    html = client_a.get(f"/manage/applications/{application.pk}/").content.decode()
+    assert escape(assessors[0].get_full_name()) in html and "<strong>Met</strong>: Good" in html
+    assert "accreditation.application.assessed" in html  # the history
+
+    bad = client_a.post(
+        f"/manage/applications/{application.pk}/decide/", {"outcome": "award", "reasons": ""}
+    )
+    assert "govuk-error-summary" in bad.content.decode()
+    response = client_a.post(
+        f"/manage/applications/{application.pk}/decide/",
+        {"outcome": "award", "reasons": "Well done"},
+    )
+    assert response.status_code == 302
+    with tenant_context(tenant_a):
+        assert Application.objects.get().status == ApplicationStatus.AWARDED
+    lead_view = login(client_a.__class__(HTTP_HOST="alpha.localhost"), tenant_a, lead)
+    assert "Well done" in lead_view.get(app_url(application)).content.decode()
+
+
+def test_assign_form_shows_refusals(tenant_a, officer_a, application, applicant, ready, client_a):
+    _, lead = applicant
+    submitted(tenant_a, application, lead, ready["criteria"])
+    login(client_a, tenant_a, officer_a)
+    html = client_a.post(
+        f"/manage/applications/{application.pk}/assign/", {"assessor": ""}
+    ).content.decode()
+    assert "govuk-error-summary" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/manage/accreditation/",
+        "/manage/applications/",
+        "/manage/accreditation/rounds/add/",
+        "/manage/accreditation/settings/",
+    ],
+)
+def test_officer_pages_refuse_applicants_and_assessors(tenant_a, applicant, client_a, path):
+    _, lead = applicant
+    for user in (lead, make_user(tenant_a, "a@alpha.test", is_assessor=True)):
+        login(client_a, tenant_a, user)
+        assert client_a.get(path).status_code == 403
+
+
+def test_application_pages_refuse_people_outside_the_organisation(tenant_a, application, client_a):
+    login(client_a, tenant_a, make_user(tenant_a, "x@alpha.test", is_organisation_member=True))
+    for suffix in ("", "self-assessment/", "evidence/add/", "submit/", "withdraw/"):
+        assert client_a.get(app_url(application, suffix)).status_code == 403
+
+
+def test_an_unassigned_assessor_cannot_open_an_assignment(
+    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+):
+    _, lead = applicant
+    submitted(tenant_a, application, lead, ready["criteria"])
+    with tenant_context(tenant_a):
+        assignment = services.assign_assessor(
+            application, acting_user=officer_a, assessor=assessors[0]
+        )
+    login(client_a, tenant_a, assessors[1])
+    assert client_a.get(f"/assess/{assignment.pk}/").status_code == 403
+
+
+def test_evidence_files_are_hidden_from_assessors_until_they_declare(
+    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+):
+    _, lead = applicant
+    with tenant_context(tenant_a):
+        evidence = services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="file",
+            title="Minutes",
+            criteria=ready["criteria"],
+            upload=pdf(),
+        )
+    try:
+        complete(tenant_a, application, lead, ready["criteria"])
+        with tenant_context(tenant_a):
+            services.submit_application(application, acting_user=lead)
+            assignment = services.assign_assessor(
+                application, acting_user=officer_a, assessor=assessors[0]
+            )
+        login(client_a, tenant_a, assessors[0])
+        assert client_a.get(f"/evidence/{evidence.pk}/file/").status_code == 404
+        with tenant_context(tenant_a):
+            services.declare_conflict(assignment, acting_user=assessors[0], has_conflict=False)
+        assert client_a.get(f"/evidence/{evidence.pk}/file/").status_code == 200
+        client_a.post("/accounts/logout/")
+        assert client_a.get(f"/evidence/{evidence.pk}/file/").status_code == 404
+    finally:
+        with tenant_context(tenant_a):
+            evidence.file.delete(save=False)

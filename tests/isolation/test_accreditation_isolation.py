@@ -1,0 +1,74 @@
+"""Tenant A's applications, assignments and evidence files do not exist at tenant B."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from accreditation import services
+from tests.accreditation.conftest import (  # noqa: F401 (shared fixtures)
+    applicant,
+    application,
+    assessors,
+    pdf,
+    ready,
+    submitted,
+)
+from tests.charters.conftest import published_a  # noqa: F401 (a shared fixture)
+from tests.helpers import login, make_user
+
+
+@pytest.fixture
+def alpha_case(tenant_a, officer_a, application, applicant, ready, assessors):
+    _, lead = applicant
+    with tenant_context(tenant_a):
+        evidence = services.add_evidence(
+            application,
+            acting_user=lead,
+            kind="file",
+            title="Minutes",
+            criteria=ready["criteria"],
+            upload=pdf(),
+        )
+    submitted(tenant_a, application, lead, ready["criteria"])
+    with tenant_context(tenant_a):
+        assignment = services.assign_assessor(
+            application, acting_user=officer_a, assessor=assessors[0]
+        )
+    yield {"application": application, "evidence": evidence, "assignment": assignment}
+    with tenant_context(tenant_a):
+        evidence.file.delete(save=False)
+
+
+def test_officer_of_beta_reaches_nothing_of_alpha(alpha_case, tenant_b, officer_b, client_b):
+    login(client_b, tenant_b, officer_b)
+    pk = alpha_case["application"].pk
+    assert client_b.get(f"/manage/applications/{pk}/").status_code == 404
+    assert (
+        client_b.post(
+            f"/manage/applications/{pk}/decide/", {"outcome": "award", "reasons": "x"}
+        ).status_code
+        == 404
+    )
+    assert "Oakfield" not in client_b.get("/manage/applications/").content.decode()
+    assert client_b.get(f"/evidence/{alpha_case['evidence'].pk}/file/").status_code == 404
+
+
+def test_an_assessor_of_beta_cannot_open_alphas_assignment(alpha_case, tenant_b, client_b):
+    assessor_b = make_user(tenant_b, "assessor@beta.test", is_assessor=True)
+    login(client_b, tenant_b, assessor_b)
+    assert client_b.get(f"/assess/{alpha_case['assignment'].pk}/").status_code == 404
+
+
+def test_alpha_application_urls_are_not_found_at_beta(alpha_case, tenant_b, officer_b, client_b):
+    login(client_b, tenant_b, officer_b)
+    pk = alpha_case["application"].pk
+    for suffix in ("", "evidence/add/", "submit/"):
+        assert (
+            client_b.get(f"/org/oakfield-primary-school/applications/{pk}/{suffix}").status_code
+            == 404
+        )
+
+
+def test_evidence_files_live_under_the_tenants_own_folder(tenant_a, alpha_case):
+    with tenant_context(tenant_a):
+        path = alpha_case["evidence"].file.path
+    assert f"/{tenant_a.schema_name}/evidence/{alpha_case['application'].pk}/" in path
