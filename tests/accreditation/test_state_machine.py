@@ -44,7 +44,7 @@ def test_the_design_reaches_every_state_from_draft():
                 frontier.append(nxt)
     assert reached == set(ApplicationStatus.values)
     assert all(
-        not TRANSITIONS[s] for s in ApplicationStatus.decided() + [ApplicationStatus.WITHDRAWN]
+        not TRANSITIONS[s] for s in [*ApplicationStatus.decided(), ApplicationStatus.WITHDRAWN]
     )
 
 
