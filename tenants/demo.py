@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from accreditation.demo import seed_accreditation_demo
 from charters.demo import seed_charter_demo
 from tenants.models import Tenant
 from tenants.services import ensure_platform, provision_tenant
@@ -48,6 +49,12 @@ def ensure_demo_tenant() -> tuple[Tenant, bool]:
         seed_charter_demo(
             officer=users["council officer"],
             first_lead=users["organisation member"],
+            make_person=_make_person,
+        )
+        second_assessor = _make_person("assessor2@demo.localhost", "Morgan Ellis", is_assessor=True)
+        seed_accreditation_demo(
+            officer=users["council officer"],
+            assessors=(users["assessor"], second_assessor),
             make_person=_make_person,
         )
     return tenant, True

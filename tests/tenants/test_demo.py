@@ -1,8 +1,20 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
 from django_tenants.utils import tenant_context
 
 from platform_.accounts.models import User
 from tenants.demo import DEMO_LOGINS, DEMO_PASSWORD, ensure_demo_tenant
 from tests.helpers import host_of
+
+
+@pytest.fixture(autouse=True)
+def _remove_demo_files():
+    """The demo stores evidence files; the database rolls back, the files must go too."""
+    yield
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "t_demo", ignore_errors=True)
 
 
 def test_demo_tenant_is_created_once_with_working_logins(db, client):
@@ -42,3 +54,17 @@ def test_demo_council_has_a_living_register(db, client):
         assert states == {"met", "overdue", "in progress"}
     html = client.get("/register/", HTTP_HOST=host_of(tenant)).content.decode()
     assert "Oakfield Primary School" in html
+
+
+def test_demo_council_has_an_open_round_with_applications_in_every_state(db):
+    from accreditation.enums import ApplicationStatus
+    from accreditation.models import Application, Award, Evidence
+    from accreditation.selectors import open_rounds
+
+    tenant, _ = ensure_demo_tenant()
+    with tenant_context(tenant):
+        assert len(open_rounds()) == 1
+        states = set(Application.objects.values_list("status", flat=True))
+        assert states == set(ApplicationStatus.values)
+        assert Evidence.objects.filter(kind="file").exists()
+        assert Award.objects.count() == 1
