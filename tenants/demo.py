@@ -36,28 +36,37 @@ def ensure_demo_tenant() -> tuple[Tenant, bool]:
         name="Demoshire Council", slug=DEMO_SLUG, officer_email=None, brand_colour="#0b5e5b"
     )
     with tenant_context(tenant):
-        people = [
-            ("council officer", "Priya Shah", {"is_council_officer": True}),
-            ("assessor", "Jordan Lee", {"is_assessor": True, "has_lived_experience": True}),
-            ("organisation member", "Sam Okafor", {"is_organisation_member": True}),
-        ]
-        users = {}
-        for role, full_name, flags in people:
-            email, password = DEMO_LOGINS[role]
-            users[role] = _make_person(email, full_name, password=password, **flags)
-        # The demo organisation member leads a signed school, so /org/ has something to show.
-        seed_charter_demo(
-            officer=users["council officer"],
-            first_lead=users["organisation member"],
-            make_person=_make_person,
-        )
-        second_assessor = _make_person("assessor2@demo.localhost", "Morgan Ellis", is_assessor=True)
-        seed_accreditation_demo(
-            officer=users["council officer"],
-            assessors=(users["assessor"], second_assessor),
-            make_person=_make_person,
-        )
+        seed_demo_council()
     return tenant, True
+
+
+def seed_demo_council() -> dict:
+    """Fill the current tenant with the demo's people, charter, register and applications.
+
+    Returns the demo users by role. Also used by the browser tests, on a tenant of their own.
+    """
+    people = [
+        ("council officer", "Priya Shah", {"is_council_officer": True}),
+        ("assessor", "Jordan Lee", {"is_assessor": True, "has_lived_experience": True}),
+        ("organisation member", "Sam Okafor", {"is_organisation_member": True}),
+    ]
+    users = {}
+    for role, full_name, flags in people:
+        email, password = DEMO_LOGINS[role]
+        users[role] = _make_person(email, full_name, password=password, **flags)
+    # The demo organisation member leads a signed school, so /org/ has something to show.
+    seed_charter_demo(
+        officer=users["council officer"],
+        first_lead=users["organisation member"],
+        make_person=_make_person,
+    )
+    second_assessor = _make_person("assessor2@demo.localhost", "Morgan Ellis", is_assessor=True)
+    seed_accreditation_demo(
+        officer=users["council officer"],
+        assessors=(users["assessor"], second_assessor),
+        make_person=_make_person,
+    )
+    return users
 
 
 def _make_person(email: str, full_name: str, *, password: str = DEMO_PASSWORD, **flags):

@@ -72,3 +72,16 @@ def test_evidence_files_live_under_the_tenants_own_folder(tenant_a, alpha_case):
     with tenant_context(tenant_a):
         path = alpha_case["evidence"].file.path
     assert f"/{tenant_a.schema_name}/evidence/{alpha_case['application'].pk}/" in path
+
+
+def test_alpha_criteria_and_rounds_are_not_found_at_beta(
+    tenant_a, officer_a, ready, tenant_b, officer_b, client_a, client_b
+):
+    login(client_a, tenant_a, officer_a)
+    login(client_b, tenant_b, officer_b)
+    for path in (
+        f"/manage/accreditation/criteria/{ready['criteria'][0].pk}/",
+        f"/manage/accreditation/rounds/{ready['round'].pk}/",
+    ):
+        assert client_a.get(path).status_code == 200  # control
+        assert client_b.get(path).status_code == 404

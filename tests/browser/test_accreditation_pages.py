@@ -1,0 +1,106 @@
+"""Every accreditation page in real Chromium, for each role: axe finds no violations."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from accreditation.models import Application, Assignment
+from tenants.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_council
+from tenants.services import provision_tenant
+from tests.browser.test_charter_pages import check_pages
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def council(django_db_setup, django_db_blocker):
+    """The demo council's data (applications in every state) on a tenant of its own."""
+    with django_db_blocker.unblock():
+        tenant = provision_tenant(name="Delta Council", slug="delta", officer_email=None)
+        with tenant_context(tenant):
+            seed_demo_council()
+            applications = {a.status: a for a in Application.objects.select_related("organisation")}
+            assignments = {
+                a.application.status: a for a in Assignment.objects.select_related("application")
+            }
+        connection.set_schema_to_public()
+        yield {"applications": applications, "assignments": assignments}
+        tenant.delete(force_drop=True)
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / tenant.schema_name, ignore_errors=True)
+
+
+def signed_in(browser, base, email):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(base + "/")
+    return context, page
+
+
+def test_applicant_pages(server_url, browser, council):
+    base = server_url.format(host="delta.localhost")
+    draft = council["applications"]["draft"]
+    slug = draft.organisation.slug
+    root = f"/org/{slug}/applications/{draft.pk}/"
+    context, page = signed_in(browser, base, DEMO_LOGINS["organisation member"][0])
+    try:
+        check_pages(
+            page,
+            base,
+            [
+                f"/org/{slug}/applications/",
+                root,
+                root + "self-assessment/",
+                root + "evidence/add/",
+                root + "submit/",
+                root + "withdraw/",
+            ],
+            submit_empty=(root + "self-assessment/", root + "evidence/add/", root + "submit/"),
+        )
+    finally:
+        context.close()
+
+
+def test_officer_pages(server_url, browser, council):
+    base = server_url.format(host="delta.localhost")
+    paths = [
+        "/manage/accreditation/",
+        "/manage/accreditation/settings/",
+        "/manage/accreditation/levels/add/",
+        "/manage/accreditation/criteria/add/",
+        "/manage/accreditation/rounds/add/",
+        "/manage/applications/",
+        "/manage/applications/?status=assessed",
+    ]
+    paths += [f"/manage/applications/{a.pk}/" for a in council["applications"].values()]
+    context, page = signed_in(browser, base, DEMO_LOGINS["council officer"][0])
+    try:
+        check_pages(
+            page,
+            base,
+            paths,
+            submit_empty=(
+                "/manage/accreditation/criteria/add/",
+                "/manage/accreditation/rounds/add/",
+                f"/manage/applications/{council['applications']['assessed'].pk}/",
+            ),
+        )
+    finally:
+        context.close()
+
+
+def test_assessor_pages(server_url, browser, council):
+    base = server_url.format(host="delta.localhost")
+    paths = ["/assess/"] + [f"/assess/{a.pk}/" for a in council["assignments"].values()]
+    context, page = signed_in(browser, base, DEMO_LOGINS["assessor"][0])
+    try:
+        check_pages(page, base, paths)
+    finally:
+        context.close()
