@@ -18,8 +18,6 @@ from accreditation.enums import (
     LadderRung,
     Recommendation,
 )
-
-__all__ = ["ApplicationStatus"]  # re-exported for templates and tests
 from charters.models import CharterVersion, Organisation, Principle
 
 

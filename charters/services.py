@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -27,17 +27,13 @@ from charters.models import (
     Signature,
 )
 from charters.selectors import current_version, similar_organisations
+from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 from platform_.background import enqueue_on_commit
 
 
 class CharterError(ValidationError):
     """An action refused because of the state things are in; the message says what to do."""
-
-
-def _require(user, permission: str, obj=None, message: str = "You cannot do that.") -> None:
-    if user is None or not user.has_perm(permission, obj):
-        raise PermissionDenied(message)
 
 
 # --- The charter ---------------------------------------------------------------------------------
@@ -67,7 +63,9 @@ def create_default_charter(*, acting_user=None) -> Charter:
 
 
 def _editable_draft(version: CharterVersion, acting_user) -> None:
-    _require(acting_user, "charters.edit_charter", message="Only council officers can edit.")
+    require_permission(
+        acting_user, "charters.edit_charter", message="Only council officers can edit."
+    )
     if version.status != VersionStatus.DRAFT:
         raise CharterError(
             f"Version {version.number} is published and cannot change. Start a new draft."
@@ -187,7 +185,9 @@ def start_new_draft(charter: Charter, *, acting_user) -> CharterVersion:
     Side effects: the draft version and its principles (pictures shared, not copied); an audit
     event.
     """
-    _require(acting_user, "charters.edit_charter", message="Only council officers can edit.")
+    require_permission(
+        acting_user, "charters.edit_charter", message="Only council officers can edit."
+    )
     existing = charter.versions.filter(status=VersionStatus.DRAFT).first()
     if existing is not None:
         return existing
@@ -273,7 +273,7 @@ def register_organisation(
     different one (and it is not at the same postcode). Side effects: the organisation; the lead
     membership; the person marked as an organisation member; an audit event.
     """
-    _require(
+    require_permission(
         acting_user,
         "charters.register_organisation",
         message="Sign in to register an organisation.",
@@ -320,7 +320,9 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
     Side effects: the membership (requested, or active if invited); an audit event; the leads
     told by email of a new request (on commit).
     """
-    _require(acting_user, "charters.register_organisation", message="Sign in to ask to join.")
+    require_permission(
+        acting_user, "charters.register_organisation", message="Sign in to ask to join."
+    )
     open_membership = (
         organisation.memberships.filter(
             status__in=[*MembershipStatus.open(), MembershipStatus.ACTIVE], user=acting_user
@@ -352,7 +354,7 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
 def invite_member(organisation: Organisation, *, acting_user, email: str) -> Membership:
     """A lead invites someone by email. Side effects: an invited membership; an audit event;
     the invitation email (on commit)."""
-    _require(
+    require_permission(
         acting_user,
         "charters.manage_members",
         organisation,
@@ -390,7 +392,7 @@ def _activate(membership: Membership, *, decided_by) -> None:
 @transaction.atomic
 def approve_membership(membership: Membership, *, acting_user) -> Membership:
     """A lead lets someone in. Side effects: the membership active; an audit event."""
-    _require(
+    require_permission(
         acting_user,
         "charters.manage_members",
         membership.organisation,
@@ -406,7 +408,7 @@ def approve_membership(membership: Membership, *, acting_user) -> Membership:
 @transaction.atomic
 def decline_membership(membership: Membership, *, acting_user) -> Membership:
     """A lead turns down a request (or withdraws an invitation). Side effect: an audit event."""
-    _require(
+    require_permission(
         acting_user,
         "charters.manage_members",
         membership.organisation,
@@ -441,7 +443,7 @@ def sign_charter(
     Side effects: an immutable Signature and its pledges; the organisation's current signature;
     an audit event; the public register's cache dropped.
     """
-    _require(
+    require_permission(
         acting_user,
         "charters.sign_charter",
         organisation,
@@ -483,7 +485,7 @@ def sign_charter(
 def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) -> Signature:
     """Withdraw: a new record, never a deletion. Side effects: the withdrawal record; the
     organisation leaves the register; an audit event."""
-    _require(
+    require_permission(
         acting_user,
         "charters.sign_charter",
         organisation,
@@ -519,7 +521,7 @@ def _set_current_signature(organisation: Organisation, signature: Signature) -> 
 @transaction.atomic
 def record_pledge_met(pledge: Pledge, *, acting_user, met_on: date) -> Pledge:
     """Mark a pledge as met. Side effects: the date recorded; an audit event; cache dropped."""
-    _require(
+    require_permission(
         acting_user,
         "charters.update_pledges",
         pledge.signature.organisation,

@@ -24,12 +24,8 @@ from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
 from charters.models import Organisation
 from charters.selectors import current_version
+from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
-
-
-def _require(user, permission: str, obj, message: str) -> None:
-    if user is None or not user.has_perm(permission, obj):
-        raise PermissionDenied(message)
 
 
 @transaction.atomic
@@ -44,7 +40,7 @@ def start_application(
 
     Side effects: a draft application against the current charter version; an audit event.
     """
-    _require(
+    require_permission(
         acting_user,
         "accreditation.start_application",
         organisation,
@@ -189,7 +185,7 @@ def submit_application(application: Application, *, acting_user) -> Application:
 
     Side effects: status submitted; an audit event; the "submitted" email (on commit).
     """
-    _require(
+    require_permission(
         acting_user,
         "accreditation.submit_application",
         application,
@@ -219,7 +215,7 @@ def resubmit_application(application: Application, *, acting_user, response: str
     Side effects: the request's response recorded; status in assessment; an audit event; the
     assessors told (on commit).
     """
-    _require(
+    require_permission(
         acting_user,
         "accreditation.submit_application",
         application,
@@ -242,7 +238,7 @@ def resubmit_application(application: Application, *, acting_user, response: str
 @transaction.atomic
 def withdraw_application(application: Application, *, acting_user, reason: str = "") -> Application:
     """Withdraw before a decision. Side effects: status withdrawn; an audit event."""
-    _require(
+    require_permission(
         acting_user,
         "accreditation.withdraw_application",
         application,

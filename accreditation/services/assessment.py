@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,17 +22,18 @@ from accreditation.selectors import criteria_for, open_assignment_count
 from accreditation.services.notify import notify
 from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
+from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 
 
 def _require_officer(user) -> None:
-    if user is None or not user.has_perm("accreditation.manage"):
-        raise PermissionDenied("Only council officers can do that.")
+    require_permission(user, "accreditation.manage", message="Only council officers can do that.")
 
 
 def _require_assessor(user, assignment: Assignment) -> None:
-    if user is None or not user.has_perm("accreditation.assess", assignment):
-        raise PermissionDenied("Only the assigned assessor can do that.")
+    require_permission(
+        user, "accreditation.assess", assignment, message="Only the assigned assessor can do that."
+    )
 
 
 def _pairing_satisfied(application: Application) -> bool:

@@ -6,14 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accreditation.models import AccreditationSettings, AwardLevel, Criterion, Round
+from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 
 DEFAULT_LEVEL = "Charter Status"
 
 
 def _require_officer(user) -> None:
-    if user is None or not user.has_perm("accreditation.manage"):
-        raise PermissionDenied("Only council officers can set up Charter Status.")
+    require_permission(
+        user, "accreditation.manage", message="Only council officers can set up Charter Status."
+    )
 
 
 def settings_for_tenant() -> AccreditationSettings:
