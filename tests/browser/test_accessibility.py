@@ -103,3 +103,26 @@ def test_a_session_of_one_tenant_is_not_signed_in_at_another(server_url, page, o
 
     page.goto(server_url.format(host="beta.localhost") + "/manage/")
     assert "/accounts/login/" in page.url
+
+
+def test_account_pages_have_no_axe_violations(server_url, page, officer):
+    from tests.browser.test_charter_pages import check_pages
+
+    base = server_url.format(host="alpha.localhost")
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(officer.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(base + "/")
+    check_pages(
+        page,
+        base,
+        [
+            "/accounts/email/",
+            "/accounts/password/change/",
+            "/accounts/2fa/",
+            "/accounts/reauthenticate/",
+            "/manage/people/invite/",
+        ],
+        submit_empty=("/accounts/password/change/",),
+    )
