@@ -36,6 +36,15 @@ def missing_criteria(application: Application) -> list[Criterion]:
     return [c for c in criteria_for(application) if c.required and c.pk not in evidenced]
 
 
+def evidence_by_criterion(evidence) -> dict[int, list[Evidence]]:
+    """Criterion id -> the evidence mapped to it, from evidence with criteria prefetched."""
+    grouped: dict[int, list[Evidence]] = {}
+    for item in evidence:
+        for criterion in item.criteria.all():
+            grouped.setdefault(criterion.pk, []).append(item)
+    return grouped
+
+
 def progress(application: Application) -> tuple[int, int]:
     """(required criteria with evidence, required criteria)."""
     required = [c for c in criteria_for(application) if c.required]

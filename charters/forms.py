@@ -77,18 +77,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "area",
-            "website",
-            "school_urn",
-            "charity_number",
-        ]
+        fields = Organisation.DETAIL_FIELDS
         labels = {"name": "Organisation name", "kind": "What kind of organisation is it?"}
         help_texts = {
             "school_urn": "Schools only: the 6-digit unique reference number.",

@@ -117,6 +117,20 @@ class Principle(models.Model):
 class Organisation(models.Model):
     """A school, GP practice, charity or service that may sign the charter."""
 
+    # What the organisation tells us about itself: the registration form and the officers' CSV.
+    DETAIL_FIELDS = [
+        "name",
+        "kind",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+        "area",
+        "website",
+        "school_urn",
+        "charity_number",
+    ]
+
     name = models.CharField(max_length=200)
     # Normalised name, for catching duplicates kindly ("St. Mary's" = "st marys").
     name_key = models.CharField(max_length=200, db_index=True, editable=False)

@@ -99,6 +99,7 @@ class AssignmentView(RoleRequiredMixin, View):
             criteria, default_form = self.judgement_form()
             form = judgement_form or default_form
             application = selectors.application_detail(assignment.application_id)
+            by_criterion = selectors.evidence_by_criterion(application.evidence.all())
             context.update(
                 {
                     "detail": application,
@@ -107,11 +108,7 @@ class AssignmentView(RoleRequiredMixin, View):
                             c,
                             form[f"outcome_{c.pk}"],
                             form[f"comment_{c.pk}"],
-                            [
-                                e
-                                for e in application.evidence.all()
-                                if c.pk in {x.pk for x in e.criteria.all()}
-                            ],
+                            by_criterion.get(c.pk, []),
                         )
                         for c in criteria
                     ],

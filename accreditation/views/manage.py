@@ -34,6 +34,11 @@ def detail_or_404(pk: int):
 class OfficerMixin(RoleRequiredMixin):
     permission_required = "accreditation.manage"
 
+    def get_permission_object(self):
+        # Officers' permission is not per object; without this the mixin would call
+        # get_object() (a query, and before the view is ready for it) just to check it.
+        return None
+
 
 class AccreditationHubView(OfficerMixin, TemplateView):
     template_name = "accreditation/manage/hub.html"
@@ -118,6 +123,12 @@ class CriterionView(ModelFormView):
     model = Criterion
     form_class = CriterionForm
     title = "Criterion"
+
+    def get_object(self):
+        # Only criteria of the current version: saving sets the version, so editing an older
+        # version's criterion here would silently move it.
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(Criterion, pk=pk, version=self.version) if pk else None
 
     def get_form(self, data=None, files=None):
         self.version = current_version()

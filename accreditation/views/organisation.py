@@ -100,9 +100,10 @@ class ApplicationDetailView(ApplicationMixin, View):
 
     def render(self, response_form=None):
         application = self.get_permission_object()
-        evidence = list(application.evidence.prefetch_related("criteria"))
+        by_criterion = selectors.evidence_by_criterion(
+            application.evidence.prefetch_related("criteria")
+        )
         criteria = list(selectors.criteria_for(application))
-        evidenced = {c.pk for item in evidence for c in item.criteria.all()}
         done, total = selectors.progress(application)
         user = self.request.user
         return render(
@@ -112,12 +113,7 @@ class ApplicationDetailView(ApplicationMixin, View):
                 "application": application,
                 "organisation": application.organisation,
                 "criteria": [
-                    (
-                        c,
-                        c.pk in evidenced,
-                        [e for e in evidence if c.pk in {x.pk for x in e.criteria.all()}],
-                    )
-                    for c in criteria
+                    (c, c.pk in by_criterion, by_criterion.get(c.pk, [])) for c in criteria
                 ],
                 "done": done,
                 "total": total,

@@ -9,7 +9,7 @@ from django.views.generic import FormView, TemplateView
 from charters import selectors, services
 from charters.csv_export import csv_download, csv_text
 from charters.forms import DraftForm, PrincipleForm
-from charters.models import Principle, Signature
+from charters.models import Organisation, Principle, Signature
 from platform_.accounts.permissions import RoleRequiredMixin
 from platform_.audit.services import events_for
 
@@ -181,21 +181,7 @@ class OrganisationListView(RoleRequiredMixin, TemplateView):
         }
 
 
-ORGANISATION_COLUMNS = [
-    "name",
-    "kind",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "area",
-    "website",
-    "school_urn",
-    "charity_number",
-    "registered_on",
-    "status",
-    "charter_version",
-]
+ORGANISATION_COLUMNS = [*Organisation.DETAIL_FIELDS, "registered_on", "status", "charter_version"]
 SIGNATURE_COLUMNS = [
     "organisation",
     "action",
@@ -215,16 +201,10 @@ class OrganisationsCsvView(RoleRequiredMixin, View):
     def get(self, request):
         rows = (
             [
-                o.name,
-                o.get_kind_display(),
-                o.address_line_1,
-                o.address_line_2,
-                o.town,
-                o.postcode,
-                o.area,
-                o.website,
-                o.school_urn,
-                o.charity_number,
+                *(
+                    o.get_kind_display() if f == "kind" else getattr(o, f)
+                    for f in Organisation.DETAIL_FIELDS
+                ),
                 o.created_at.date().isoformat(),
                 o.current_signature.get_action_display() if o.current_signature else "Not signed",
                 o.current_signature.version.number if o.current_signature else "",

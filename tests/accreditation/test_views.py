@@ -251,3 +251,19 @@ def test_evidence_files_are_hidden_from_assessors_until_they_declare(
     finally:
         with tenant_context(tenant_a):
             evidence.file.delete(save=False)
+
+
+def test_criteria_of_an_older_charter_version_are_not_edited_as_current(
+    tenant_a, officer_a, ready, client_a
+):
+    from charters import services as charter_services
+
+    old = ready["criteria"][0]
+    with tenant_context(tenant_a):
+        draft = charter_services.start_new_draft(ready["version"].charter, acting_user=officer_a)
+        charter_services.publish_version(draft, acting_user=officer_a)
+    login(client_a, tenant_a, officer_a)
+    assert client_a.get(f"/manage/accreditation/criteria/{old.pk}/").status_code == 404
+    with tenant_context(tenant_a):
+        old.refresh_from_db()
+    assert old.version_id == ready["version"].pk
