@@ -1,0 +1,229 @@
+"""Writing and publishing the charter: drafts, principles, versions."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from charters import default_charter, public_cache
+from charters.enums import VersionStatus
+from charters.models import Charter, CharterVersion, Principle
+from charters.services.errors import CharterError
+from platform_.accounts.permissions import require_permission
+from platform_.audit.services import record_event
+from platform_.background import enqueue_on_commit
+
+
+@transaction.atomic
+def create_default_charter(*, acting_user=None) -> Charter:
+    """A new tenant's charter: a draft in plain words, with easy read, ready to rewrite.
+
+    Side effects: the Charter, its draft version and principles; an audit event.
+    """
+    charter = Charter.objects.create()
+    version = CharterVersion.objects.create(
+        charter=charter,
+        title=default_charter.TITLE,
+        introduction=default_charter.INTRODUCTION,
+        easy_read_introduction=default_charter.EASY_READ_INTRODUCTION,
+    )
+    Principle.objects.bulk_create(
+        Principle(
+            version=version, position=position, title=title, text=text, easy_read_text=easy_read
+        )
+        for position, (title, text, easy_read) in enumerate(default_charter.PRINCIPLES, start=1)
+    )
+    record_event("charters.charter.created", charter, actor=acting_user)
+    return charter
+
+
+def _editable_draft(version: CharterVersion, acting_user) -> None:
+    require_permission(
+        acting_user, "charters.edit_charter", message="Only council officers can edit."
+    )
+    if version.status != VersionStatus.DRAFT:
+        raise CharterError(
+            f"Version {version.number} is published and cannot change. Start a new draft."
+        )
+
+
+@transaction.atomic
+def update_draft(
+    version: CharterVersion,
+    *,
+    acting_user,
+    title: str,
+    introduction: str,
+    easy_read_introduction: str = "",
+    co_writers: list[str] | None = None,
+) -> CharterVersion:
+    """Change a draft's words. Side effects: the version saved; an audit event."""
+    _editable_draft(version, acting_user)
+    old = {"title": version.title, "co_writers": version.co_writers}
+    version.title = title
+    version.introduction = introduction
+    version.easy_read_introduction = easy_read_introduction
+    version.co_writers = [name.strip() for name in (co_writers or []) if name.strip()]
+    version.save(
+        update_fields=[
+            "title",
+            "introduction",
+            "easy_read_introduction",
+            "co_writers",
+            "updated_at",
+        ]
+    )
+    record_event(
+        "charters.draft.updated",
+        version,
+        actor=acting_user,
+        old=old,
+        new={"title": version.title, "co_writers": version.co_writers},
+    )
+    return version
+
+
+@transaction.atomic
+def add_principle(version: CharterVersion, *, acting_user, **fields) -> Principle:
+    """Add a principle at the end of a draft. Side effects: the principle; an audit event."""
+    _editable_draft(version, acting_user)
+    last = version.principles.aggregate(last=Max("position"))["last"] or 0
+    principle = Principle.objects.create(version=version, position=last + 1, **fields)
+    record_event(
+        "charters.principle.added", principle, actor=acting_user, new={"title": principle.title}
+    )
+    return principle
+
+
+@transaction.atomic
+def update_principle(principle: Principle, *, acting_user, **fields) -> Principle:
+    """Change a principle of a draft. Side effects: the principle saved; an audit event."""
+    _editable_draft(principle.version, acting_user)
+    old = {"title": principle.title}
+    for name, value in fields.items():
+        setattr(principle, name, value)
+    principle.save()
+    record_event(
+        "charters.principle.updated",
+        principle,
+        actor=acting_user,
+        old=old,
+        new={"title": principle.title},
+    )
+    return principle
+
+
+@transaction.atomic
+def remove_principle(principle: Principle, *, acting_user) -> None:
+    """Remove a principle from a draft and close the gap. Side effect: an audit event."""
+    version = principle.version
+    _editable_draft(version, acting_user)
+    record_event(
+        "charters.principle.removed", principle, actor=acting_user, old={"title": principle.title}
+    )
+    principle.delete()
+    for position, remaining in enumerate(version.principles.order_by("position"), start=1):
+        if remaining.position != position:
+            remaining.position = position
+            remaining.save(update_fields=["position"])
+
+
+@transaction.atomic
+def move_principle(principle: Principle, *, acting_user, up: bool) -> Principle:
+    """Swap a principle with its neighbour. Side effect: an audit event."""
+    _editable_draft(principle.version, acting_user)
+    siblings = principle.version.principles.order_by("position")
+    neighbour = (
+        siblings.filter(position__lt=principle.position).last()
+        if up
+        else siblings.filter(position__gt=principle.position).first()
+    )
+    if neighbour is None:
+        return principle
+    # The unique (version, position) constraint is deferred, so a straight swap is allowed.
+    principle.position, neighbour.position = neighbour.position, principle.position
+    principle.save(update_fields=["position"])
+    neighbour.save(update_fields=["position"])
+    record_event(
+        "charters.principle.moved",
+        principle,
+        actor=acting_user,
+        new={"position": principle.position},
+    )
+    return principle
+
+
+@transaction.atomic
+def start_new_draft(charter: Charter, *, acting_user) -> CharterVersion:
+    """A draft copied from the latest published version (or the existing draft, if any).
+
+    Side effects: the draft version and its principles (pictures shared, not copied); an audit
+    event.
+    """
+    require_permission(
+        acting_user, "charters.edit_charter", message="Only council officers can edit."
+    )
+    existing = charter.versions.filter(status=VersionStatus.DRAFT).first()
+    if existing is not None:
+        return existing
+    source = charter.versions.published().order_by("-number").first()
+    if source is None:
+        raise CharterError("There is nothing published to start from.")
+    draft = CharterVersion.objects.create(
+        charter=charter,
+        title=source.title,
+        introduction=source.introduction,
+        easy_read_introduction=source.easy_read_introduction,
+        co_writers=source.co_writers,
+    )
+    Principle.objects.bulk_create(
+        Principle(
+            version=draft,
+            position=p.position,
+            title=p.title,
+            text=p.text,
+            easy_read_text=p.easy_read_text,
+            picture=p.picture,
+            picture_alt=p.picture_alt,
+        )
+        for p in source.principles.order_by("position")
+    )
+    record_event(
+        "charters.draft.started", draft, actor=acting_user, new={"from_version": source.number}
+    )
+    return draft
+
+
+@transaction.atomic
+def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
+    """Publish a draft as the next numbered, immutable version.
+
+    Side effects, in order: the version numbered and published; an audit event; the public pages'
+    cache dropped; signatories of older versions told and invited to re-sign (task on commit).
+    """
+    _editable_draft(version, acting_user)
+    version = CharterVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.principles.exists():
+        raise CharterError("Add at least one principle before publishing.")
+    missing_alt = version.principles.exclude(picture="").filter(picture_alt="")
+    if missing_alt.exists():
+        raise CharterError(
+            "Describe every picture before publishing: "
+            + ", ".join(missing_alt.values_list("title", flat=True))
+        )
+    last = version.charter.versions.published().aggregate(last=Max("number"))["last"] or 0
+    version.number = last + 1
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = acting_user
+    version.save(update_fields=["number", "status", "published_at", "published_by", "updated_at"])
+    record_event(
+        "charters.version.published", version, actor=acting_user, new={"number": version.number}
+    )
+    public_cache.invalidate()
+    if version.number > 1:
+        from charters.tasks import invite_signatories_to_resign
+
+        enqueue_on_commit(invite_signatories_to_resign, version.pk)
+    return version

@@ -1,0 +1,174 @@
+"""Organisations and their people: registering, joining, inviting, approving."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from charters.enums import MembershipRole, MembershipStatus
+from charters.models import Membership, Organisation
+from charters.selectors import similar_organisations
+from charters.services.errors import CharterError, DuplicateOrganisation
+from platform_.accounts.permissions import require_permission
+from platform_.audit.services import record_event
+from platform_.background import enqueue_on_commit
+
+
+@transaction.atomic
+def register_organisation(
+    *, acting_user, confirmed_different: bool = False, **details
+) -> Organisation:
+    """Register an organisation; the person registering becomes its lead.
+
+    Refused kindly when one with the same name exists, unless the person confirms theirs is a
+    different one (and it is not at the same postcode). Side effects: the organisation; the lead
+    membership; the person marked as an organisation member; an audit event.
+    """
+    require_permission(
+        acting_user,
+        "charters.register_organisation",
+        message="Sign in to register an organisation.",
+    )
+    matches = list(similar_organisations(details["name"]))
+    if matches and not confirmed_different:
+        raise DuplicateOrganisation(matches)
+    organisation = Organisation(created_by=acting_user, **details)
+    organisation.slug = _unique_slug(organisation.name)
+    organisation.full_clean()
+    if any(match.postcode == organisation.postcode for match in matches):
+        raise CharterError(
+            f"{organisation.name} at {organisation.postcode} is already registered. Ask to join it."
+        )
+    organisation.save()
+    Membership.objects.create(
+        organisation=organisation,
+        user=acting_user,
+        role=MembershipRole.LEAD,
+        status=MembershipStatus.ACTIVE,
+        decided_at=timezone.now(),
+    )
+    if not acting_user.is_organisation_member:
+        acting_user.is_organisation_member = True
+        acting_user.save(update_fields=["is_organisation_member"])
+    record_event("charters.organisation.registered", organisation, actor=acting_user)
+    return organisation
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
+    """Ask to join; if the lead already invited this person's email, they join at once.
+
+    Side effects: the membership (requested, or active if invited); an audit event; the leads
+    told by email of a new request (on commit).
+    """
+    require_permission(
+        acting_user, "charters.register_organisation", message="Sign in to ask to join."
+    )
+    open_membership = (
+        organisation.memberships.filter(
+            status__in=[*MembershipStatus.open(), MembershipStatus.ACTIVE], user=acting_user
+        ).first()
+        or organisation.memberships.filter(
+            status=MembershipStatus.INVITED, invited_email__iexact=acting_user.email
+        ).first()
+    )
+    if open_membership is not None and open_membership.status == MembershipStatus.ACTIVE:
+        raise CharterError(f"You are already a member of {organisation.name}.")
+    if open_membership is not None and open_membership.status == MembershipStatus.REQUESTED:
+        raise CharterError(f"You have already asked to join {organisation.name}.")
+    if open_membership is not None:  # invited: accepting the invitation
+        open_membership.user = acting_user
+        _activate(open_membership, decided_by=acting_user)
+        record_event("charters.membership.joined", open_membership, actor=acting_user)
+        return open_membership
+    membership = Membership.objects.create(
+        organisation=organisation, user=acting_user, status=MembershipStatus.REQUESTED
+    )
+    record_event("charters.membership.requested", membership, actor=acting_user)
+    from charters.tasks import tell_leads_of_join_request
+
+    enqueue_on_commit(tell_leads_of_join_request, membership.pk)
+    return membership
+
+
+@transaction.atomic
+def invite_member(organisation: Organisation, *, acting_user, email: str) -> Membership:
+    """A lead invites someone by email. Side effects: an invited membership; an audit event;
+    the invitation email (on commit)."""
+    require_permission(
+        acting_user,
+        "charters.manage_members",
+        organisation,
+        message="Only the organisation's lead can invite members.",
+    )
+    email = email.strip().lower()
+    if organisation.memberships.filter(
+        status=MembershipStatus.ACTIVE, user__email__iexact=email
+    ).exists():
+        raise CharterError(f"{email} is already a member.")
+    membership, _ = Membership.objects.get_or_create(
+        organisation=organisation,
+        invited_email=email,
+        status=MembershipStatus.INVITED,
+        defaults={"decided_by": acting_user},
+    )
+    record_event("charters.membership.invited", membership, actor=acting_user, new={"email": email})
+    from charters.tasks import send_membership_invitation
+
+    enqueue_on_commit(send_membership_invitation, membership.pk)
+    return membership
+
+
+def _activate(membership: Membership, *, decided_by) -> None:
+    membership.status = MembershipStatus.ACTIVE
+    membership.decided_at = timezone.now()
+    membership.decided_by = decided_by
+    membership.save(update_fields=["user", "status", "decided_at", "decided_by"])
+    user = membership.user
+    if not user.is_organisation_member:
+        user.is_organisation_member = True
+        user.save(update_fields=["is_organisation_member"])
+
+
+@transaction.atomic
+def approve_membership(membership: Membership, *, acting_user) -> Membership:
+    """A lead lets someone in. Side effects: the membership active; an audit event."""
+    require_permission(
+        acting_user,
+        "charters.manage_members",
+        membership.organisation,
+        message="Only the organisation's lead can approve members.",
+    )
+    if membership.status != MembershipStatus.REQUESTED:
+        raise CharterError("Only a request to join can be approved.")
+    _activate(membership, decided_by=acting_user)
+    record_event("charters.membership.approved", membership, actor=acting_user)
+    return membership
+
+
+@transaction.atomic
+def decline_membership(membership: Membership, *, acting_user) -> Membership:
+    """A lead turns down a request (or withdraws an invitation). Side effect: an audit event."""
+    require_permission(
+        acting_user,
+        "charters.manage_members",
+        membership.organisation,
+        message="Only the organisation's lead can decline members.",
+    )
+    if membership.status not in MembershipStatus.open():
+        raise CharterError("Only an open request or invitation can be declined.")
+    membership.status = MembershipStatus.DECLINED
+    membership.decided_at = timezone.now()
+    membership.decided_by = acting_user
+    membership.save(update_fields=["status", "decided_at", "decided_by"])
+    record_event("charters.membership.declined", membership, actor=acting_user)
+    return membership

@@ -1,0 +1,125 @@
+"""Signing the charter, withdrawing, and keeping pledges."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from charters import public_cache
+from charters.enums import SignatureAction
+from charters.models import Organisation, Pledge, Signature
+from charters.selectors import current_version
+from charters.services.errors import CharterError
+from platform_.accounts.permissions import require_permission
+from platform_.audit.services import record_event
+
+
+@transaction.atomic
+def sign_charter(
+    organisation: Organisation,
+    *,
+    acting_user,
+    signatory_name: str,
+    signatory_job_title: str,
+    commitment: str,
+    consent_to_publish: bool,
+    pledges: list[tuple[str, date]] = (),
+) -> Signature:
+    """Sign the current published version on the organisation's behalf.
+
+    Side effects: an immutable Signature and its pledges; the organisation's current signature;
+    an audit event; the public register's cache dropped.
+    """
+    require_permission(
+        acting_user,
+        "charters.sign_charter",
+        organisation,
+        message="Only the organisation's lead can sign the charter.",
+    )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    version = current_version()
+    if version is None:
+        raise CharterError("The council has not published its charter yet.")
+    current = organisation.current_signature
+    if current and current.action == SignatureAction.SIGNED and current.version_id == version.pk:
+        raise CharterError(f"{organisation.name} has already signed version {version.number}.")
+    if any(target < timezone.localdate() for _, target in pledges):
+        raise CharterError("A pledge's target date cannot be in the past.")
+    signature = Signature.objects.create(
+        organisation=organisation,
+        version=version,
+        action=SignatureAction.SIGNED,
+        signatory_name=signatory_name,
+        signatory_job_title=signatory_job_title,
+        commitment=commitment,
+        consent_to_publish=consent_to_publish,
+        recorded_by=acting_user,
+    )
+    Pledge.objects.bulk_create(
+        Pledge(signature=signature, text=text, target_date=target) for text, target in pledges
+    )
+    _set_current_signature(organisation, signature)
+    record_event(
+        "charters.charter.signed",
+        signature,
+        actor=acting_user,
+        new={"version": version.number, "organisation": organisation.name},
+    )
+    return signature
+
+
+@transaction.atomic
+def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) -> Signature:
+    """Withdraw: a new record, never a deletion. Side effects: the withdrawal record; the
+    organisation leaves the register; an audit event."""
+    require_permission(
+        acting_user,
+        "charters.sign_charter",
+        organisation,
+        message="Only the organisation's lead can withdraw its signature.",
+    )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    current = organisation.current_signature
+    if current is None or current.action != SignatureAction.SIGNED:
+        raise CharterError(f"{organisation.name} has not signed the charter.")
+    withdrawal = Signature.objects.create(
+        organisation=organisation,
+        version=current.version,
+        action=SignatureAction.WITHDRAWN,
+        reason=reason,
+        recorded_by=acting_user,
+    )
+    _set_current_signature(organisation, withdrawal)
+    record_event(
+        "charters.charter.withdrawn",
+        withdrawal,
+        actor=acting_user,
+        old={"version": current.version.number},
+    )
+    return withdrawal
+
+
+def _set_current_signature(organisation: Organisation, signature: Signature) -> None:
+    organisation.current_signature = signature
+    organisation.save(update_fields=["current_signature"])
+    public_cache.invalidate()
+
+
+@transaction.atomic
+def record_pledge_met(pledge: Pledge, *, acting_user, met_on: date) -> Pledge:
+    """Mark a pledge as met. Side effects: the date recorded; an audit event; cache dropped."""
+    require_permission(
+        acting_user,
+        "charters.update_pledges",
+        pledge.signature.organisation,
+        message="Only the organisation's lead can update its pledges.",
+    )
+    if met_on > timezone.localdate():
+        raise CharterError("The date a pledge was met cannot be in the future.")
+    pledge.met_on = met_on
+    pledge.save(update_fields=["met_on"])
+    record_event("charters.pledge.met", pledge, actor=acting_user, new={"met_on": str(met_on)})
+    public_cache.invalidate()
+    return pledge
