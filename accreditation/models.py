@@ -247,7 +247,6 @@ class Assignment(models.Model):
     recommendation = models.CharField(max_length=16, choices=Recommendation.choices, blank=True)
     recommendation_reason = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["assigned_at", "pk"]
@@ -293,7 +292,6 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -326,38 +324,15 @@ class Award(models.Model):
         return f"{self.certificate_number} {self.organisation}"
 
 
-class Notification(models.Model):
-    """An email the workflow owes someone, written in the same transaction as the change that
-    causes it, sent by a task after commit, and swept up again if the broker lost the task."""
+class CertificateCounter(models.Model):
+    """The last certificate number given in a year, in this council (its schema).
 
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Application submitted"
-        RESUBMITTED = "resubmitted", "Application resubmitted"
-        ASSIGNED = "assigned", "Assessor assigned"
-        MORE_INFO_REQUESTED = "more_info_requested", "More information requested"
-        DECIDED = "decided", "Decision made"
-        DEADLINE_REMINDER = "deadline_reminder", "Deadline reminder"
+    Taken with one locking upsert (``accreditation.services.certificates``), so two awards made
+    at the same moment get consecutive numbers instead of the same one.
+    """
 
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="notifications"
-    )
-    assignment = models.ForeignKey(
-        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    days_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "days_before"],
-                condition=models.Q(kind="deadline_reminder"),
-                name="one_reminder_per_deadline",
-            )
-        ]
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.application}"
+        return f"{self.year}: {self.last_number}"

@@ -206,8 +206,6 @@ class Membership(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # When the email about this membership (invitation, or request to the leads) went out.
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation", "-role", "created_at"]
@@ -290,21 +288,3 @@ class Pledge(models.Model):
         if self.met_on:
             return "met"
         return "overdue" if self.target_date < timezone.localdate() else "in progress"
-
-
-class ResignNotice(models.Model):
-    """That an organisation was told a new version exists: at most one email per version."""
-
-    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["version", "organisation"], name="one_notice_per_version"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} told of version {self.version.number}"

@@ -7,13 +7,19 @@ import urllib.parse
 
 from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django_tenants.utils import tenant_context
 
 from tenants.models import Tenant
 from tests.factories import UserFactory
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def committed():
+    """Run what the block queues after commit (tasks, cache bumps, emails) at its end, as if the
+    test's transaction had committed there. Services' side effects wait for a real commit."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def host_of(tenant: Tenant) -> str:

@@ -6,26 +6,25 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation import uploads
+from accreditation import emails, uploads
 from accreditation.enums import ApplicationStatus, EvidenceKind
 from accreditation.models import (
     Application,
     AwardLevel,
     Criterion,
     Evidence,
-    Notification,
     Round,
     SelfAssessment,
 )
 from accreditation.rules import is_member_of_applicant
 from accreditation.selectors import missing_criteria
-from accreditation.services.notify import notify
 from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
 from charters.models import Organisation
 from charters.selectors import current_version
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.background import after_commit
 
 
 @transaction.atomic
@@ -173,9 +172,8 @@ def remove_evidence(evidence: Evidence, *, acting_user) -> None:
         "accreditation.evidence.removed", evidence, actor=acting_user, old={"title": evidence.title}
     )
     if evidence.file:
-        name = evidence.file.name
-        storage = evidence.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        # After commit and in this schema: the tenant storage's path follows the schema.
+        after_commit(evidence.file.storage.delete, evidence.file.name)
     evidence.delete()
 
 
@@ -183,7 +181,8 @@ def remove_evidence(evidence: Evidence, *, acting_user) -> None:
 def submit_application(application: Application, *, acting_user) -> Application:
     """Submit, once every required criterion has evidence and every principle a rung.
 
-    Side effects: status submitted; an audit event; the "submitted" email (on commit).
+    Side effects: status submitted; an audit event; the "submitted" emails to the leads and
+    officers (outbox).
     """
     require_permission(
         acting_user,
@@ -204,7 +203,7 @@ def submit_application(application: Application, *, acting_user) -> Application:
             f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}."
         )
     set_application_state(application, ApplicationStatus.SUBMITTED, acting_user=acting_user)
-    notify(Notification.Kind.SUBMITTED, application)
+    emails.application_submitted(application)
     return application
 
 
@@ -213,7 +212,7 @@ def resubmit_application(application: Application, *, acting_user, response: str
     """Answer a request for more information and send the application back to assessment.
 
     Side effects: the request's response recorded; status in assessment; an audit event; the
-    assessors told (on commit).
+    assessors and officers emailed (outbox).
     """
     require_permission(
         acting_user,
@@ -231,7 +230,7 @@ def resubmit_application(application: Application, *, acting_user, response: str
     set_application_state(
         application, ApplicationStatus.IN_ASSESSMENT, acting_user=acting_user, reason=response
     )
-    notify(Notification.Kind.RESUBMITTED, application)
+    emails.application_resubmitted(application, request)
     return application
 
 

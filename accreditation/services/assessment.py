@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from accreditation import emails
 from accreditation.enums import ApplicationStatus, DecisionOutcome
 from accreditation.models import (
     Application,
@@ -16,10 +17,9 @@ from accreditation.models import (
     Decision,
     Judgement,
     MoreInfoRequest,
-    Notification,
 )
 from accreditation.selectors import criteria_for, open_assignment_count
-from accreditation.services.notify import notify
+from accreditation.services.certificates import certificate_number
 from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
 from platform_.accounts.permissions import require_permission
@@ -52,7 +52,7 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
     """Assign an assessor, within their capacity; the application moves into assessment as soon
     as its assessors meet the council's pairing rule.
 
-    Side effects: the assignment; an audit event; the assessor emailed (on commit); perhaps the
+    Side effects: the assignment; an audit event; the assessor emailed (outbox); perhaps the
     status in assessment.
     """
     _require_officer(acting_user)
@@ -79,7 +79,7 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
         actor=acting_user,
         new={"assessor": assessor.email},
     )
-    notify(Notification.Kind.ASSIGNED, application, assignment=assignment)
+    emails.assessor_assigned(assignment)
     if application.status == ApplicationStatus.SUBMITTED and _pairing_satisfied(application):
         set_application_state(application, ApplicationStatus.IN_ASSESSMENT, acting_user=acting_user)
     return assignment
@@ -185,7 +185,8 @@ def request_more_information(
 ) -> MoreInfoRequest:
     """Ask the applicant for more; they can change their application and resubmit.
 
-    Side effects: the request; status more information requested; audit event; email (on commit).
+    Side effects: the request; status more information requested; audit event; the leads
+    emailed (outbox).
     Assessors' recommendations are reopened so they look again after the answer.
     """
     _require_officer(acting_user)
@@ -198,7 +199,7 @@ def request_more_information(
         application=application, message=message, requested_by=acting_user
     )
     application.assignments.filter(has_conflict=False).update(completed_at=None)
-    notify(Notification.Kind.MORE_INFO_REQUESTED, application)
+    emails.more_information_requested(application, request)
     return request
 
 
@@ -215,7 +216,7 @@ def decide_application(
 
     Side effects: the decision with its reasons; the status; for an award, the Award with its
     certificate number, expiry and (if the round is embargoed) publication at the ceremony; an
-    audit event; the applicant emailed (on commit).
+    audit event; the leads emailed (outbox).
     """
     _require_officer(acting_user)
     application.refresh_from_db(fields=["status"])  # the caller's copy may be stale
@@ -241,25 +242,21 @@ def decide_application(
         reasons=reasons,
         decided_by=acting_user,
     )
-    notify(Notification.Kind.DECIDED, application)
+    emails.application_decided(application, decision)
     return decision
 
 
 def _create_award(application: Application, level: AwardLevel) -> Award:
-    from django.db import connection
-
     now = timezone.now()
     years = settings_for_tenant().validity_years
     expires = _add_years(now.date(), years)
-    prefix = connection.tenant.slug.upper().replace("-", "")[:6]
-    sequence = Award.objects.filter(awarded_at__year=now.year).count() + 1
     ceremony = application.round.ceremony_at
     public_from = ceremony if application.round.embargoed_until_ceremony and ceremony else now
     return Award.objects.create(
         application=application,
         organisation=application.organisation,
         level=level,
-        certificate_number=f"{prefix}-{now.year}-{sequence:04d}",
+        certificate_number=certificate_number(timezone.localdate(now).year),
         awarded_at=now,
         expires_on=expires,
         public_from=public_from,

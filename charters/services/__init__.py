@@ -13,6 +13,7 @@ from charters.services.charter import (  # noqa: F401 (the package's public API)
     publish_version,
     remove_principle,
     start_new_draft,
+    tell_signatories_of_new_version,
     update_draft,
     update_principle,
 )

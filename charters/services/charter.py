@@ -6,13 +6,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from charters import default_charter, public_cache
-from charters.enums import VersionStatus
-from charters.models import Charter, CharterVersion, Principle
+from charters import default_charter, emails, public_cache, tasks
+from charters.enums import SignatureAction, VersionStatus
+from charters.models import Charter, CharterVersion, Organisation, Principle
 from charters.services.errors import CharterError
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
-from platform_.background import enqueue_on_commit
+from platform_.background import after_commit, enqueue_on_commit
 
 
 @transaction.atomic
@@ -200,7 +200,8 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     """Publish a draft as the next numbered, immutable version.
 
     Side effects, in order: the version numbered and published; an audit event; the public pages'
-    cache dropped; signatories of older versions told and invited to re-sign (task on commit).
+    cache dropped after commit; signatories of older versions invited to re-sign (a task after
+    commit).
     """
     _editable_draft(version, acting_user)
     version = CharterVersion.objects.select_for_update().get(pk=version.pk)
@@ -221,9 +222,24 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     record_event(
         "charters.version.published", version, actor=acting_user, new={"number": version.number}
     )
-    public_cache.invalidate()
+    after_commit(public_cache.invalidate)
     if version.number > 1:
-        from charters.tasks import invite_signatories_to_resign
-
-        enqueue_on_commit(invite_signatories_to_resign, version.pk)
+        enqueue_on_commit(tasks.tell_signatories_of_new_version, version.pk)
     return version
+
+
+def tell_signatories_of_new_version(version: CharterVersion) -> int:
+    """Invite every organisation signed to an older version to read and sign ``version``.
+
+    Run by a task after publishing (an email per lead of each organisation, written to the
+    outbox); safe to run twice, as each organisation's leads are told once per version.
+    """
+    outdated = Organisation.objects.filter(
+        current_signature__action=SignatureAction.SIGNED,
+        current_signature__version__number__lt=version.number,
+    ).select_related("current_signature__version")
+    told = 0
+    for organisation in outdated:
+        with transaction.atomic():
+            told += emails.new_version_to_sign(organisation, version)
+    return told

@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from charters import emails
 from charters.enums import MembershipRole, MembershipStatus
 from charters.models import Membership, Organisation
 from charters.selectors import similar_organisations
 from charters.services.errors import CharterError, DuplicateOrganisation
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
-from platform_.background import enqueue_on_commit
 
 
 @transaction.atomic
@@ -68,7 +68,7 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
     """Ask to join; if the lead already invited this person's email, they join at once.
 
     Side effects: the membership (requested, or active if invited); an audit event; the leads
-    told by email of a new request (on commit).
+    emailed of a new request (outbox).
     """
     require_permission(
         acting_user, "charters.register_organisation", message="Sign in to ask to join."
@@ -94,16 +94,14 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
         organisation=organisation, user=acting_user, status=MembershipStatus.REQUESTED
     )
     record_event("charters.membership.requested", membership, actor=acting_user)
-    from charters.tasks import tell_leads_of_join_request
-
-    enqueue_on_commit(tell_leads_of_join_request, membership.pk)
+    emails.join_requested(membership)
     return membership
 
 
 @transaction.atomic
 def invite_member(organisation: Organisation, *, acting_user, email: str) -> Membership:
     """A lead invites someone by email. Side effects: an invited membership; an audit event;
-    the invitation email (on commit)."""
+    the invitation email (outbox)."""
     require_permission(
         acting_user,
         "charters.manage_members",
@@ -122,9 +120,7 @@ def invite_member(organisation: Organisation, *, acting_user, email: str) -> Mem
         defaults={"decided_by": acting_user},
     )
     record_event("charters.membership.invited", membership, actor=acting_user, new={"email": email})
-    from charters.tasks import send_membership_invitation
-
-    enqueue_on_commit(send_membership_invitation, membership.pk)
+    emails.member_invited(membership)
     return membership
 
 

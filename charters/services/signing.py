@@ -14,6 +14,7 @@ from charters.selectors import current_version
 from charters.services.errors import CharterError
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.background import after_commit
 
 
 @transaction.atomic
@@ -104,7 +105,7 @@ def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) 
 def _set_current_signature(organisation: Organisation, signature: Signature) -> None:
     organisation.current_signature = signature
     organisation.save(update_fields=["current_signature"])
-    public_cache.invalidate()
+    after_commit(public_cache.invalidate)
 
 
 @transaction.atomic
@@ -121,5 +122,5 @@ def record_pledge_met(pledge: Pledge, *, acting_user, met_on: date) -> Pledge:
     pledge.met_on = met_on
     pledge.save(update_fields=["met_on"])
     record_event("charters.pledge.met", pledge, actor=acting_user, new={"met_on": str(met_on)})
-    public_cache.invalidate()
+    after_commit(public_cache.invalidate)
     return pledge

@@ -1,19 +1,12 @@
 """How allauth behaves in a multi-tenant site."""
 
-from email.utils import formataddr, parseaddr
+from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import connection
 
-
-def tenant_from_email() -> str:
-    """'<Council> via CoCharter <no-reply@...>' on a tenant site, so people see who writes."""
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or connection.schema_name == "public":
-        return settings.DEFAULT_FROM_EMAIL
-    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((f"{tenant.name} via CoCharter", address))
+from platform_.outbox.services import queue_rendered_email, sender_address
 
 
 class TenantAccountAdapter(DefaultAccountAdapter):
@@ -29,4 +22,32 @@ class TenantAccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def get_from_email(self):
-        return tenant_from_email()
+        return sender_address()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails go through the one outbox like every other email (DESIGN §7)."""
+        tenant = getattr(connection, "tenant", None)
+        on_platform = connection.schema_name == "public" or tenant is None
+        # Without django.contrib.sites allauth would name the request's Host: name the council.
+        site = SimpleNamespace(
+            name="CoCharter" if on_platform else tenant.name,
+            domain=settings.PLATFORM_DOMAIN if on_platform else tenant.primary_domain,
+        )
+        message = self.render_mail(
+            template_prefix, email, {"email": email, "current_site": site, **context}
+        )
+        html_body = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if "html" in mimetype
+            ),
+            "",
+        )
+        queue_rendered_email(
+            email,
+            subject=message.subject,
+            body=message.body,
+            html_body=html_body,
+            from_email=message.from_email,
+        )

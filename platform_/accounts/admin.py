@@ -30,5 +30,5 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "role", "created_at", "sent_at", "accepted_at", "revoked_at"]
+    list_display = ["email", "role", "created_at", "status", "accepted_at", "revoked_at"]
     readonly_fields = ["nonce"]

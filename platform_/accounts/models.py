@@ -73,9 +73,6 @@ class InvitationQuerySet(models.QuerySet):
             expires_at__gt=timezone.now()
         )
 
-    def unsent(self):
-        return self.pending().filter(sent_at__isnull=True)
-
 
 class Invitation(models.Model):
     """An invitation to join a tenant in a role; the email is its only copy of the link."""
@@ -94,7 +91,10 @@ class Invitation(models.Model):
     nonce = models.CharField(max_length=32, default=_new_nonce)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    # The email that carries the link (the latest one, if the invitation was renewed).
+    outbox_email = models.ForeignKey(
+        "outbox.OutboxEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,4 +128,5 @@ class Invitation(models.Model):
             return "Revoked"
         if self.expires_at <= timezone.now():
             return "Expired"
-        return "Sent" if self.sent_at else "Waiting to send"
+        sent = self.outbox_email is not None and self.outbox_email.sent_at is not None
+        return "Sent" if sent else "Waiting to send"

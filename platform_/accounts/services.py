@@ -7,18 +7,16 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from platform_.accounts.adapter import tenant_from_email
 from platform_.accounts.enums import ROLE_FIELDS, Role
 from platform_.accounts.models import Invitation, User
+from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
-from platform_.background import enqueue_on_commit
+from platform_.outbox.services import queue_email
 
 INVITATION_SALT = "cocharter.invitation"
 
@@ -37,12 +35,14 @@ def invite_person(
     """Invite someone to this tenant in a role.
 
     Side effects, in order: an Invitation row (or the open one for the same email and role,
-    renewed, so its earlier link stops working); an audit event; the invitation email task
-    queued on commit.
+    renewed, so its earlier link stops working); an audit event; the invitation email written to
+    the outbox (sent after commit).
     ``acting_user`` is None only when the platform provisions a tenant's first officer.
     """
-    if acting_user is not None and not acting_user.has_perm("tenant.invite_people"):
-        raise PermissionDenied("Only council officers can invite people.")
+    if acting_user is not None:
+        require_permission(
+            acting_user, "tenant.invite_people", message="Only council officers can invite people."
+        )
     email = email.strip().lower()
     with transaction.atomic():
         invitation = (
@@ -54,7 +54,6 @@ def invite_person(
             invitation = Invitation(email=email, role=role)
         else:
             invitation.nonce = Invitation._meta.get_field("nonce").default()
-            invitation.sent_at = None
         invitation.has_lived_experience = has_lived_experience and role == Role.ASSESSOR
         invitation.invited_by = acting_user
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
@@ -70,48 +69,27 @@ def invite_person(
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
-    from platform_.accounts.tasks import send_invitation_email
-
-    enqueue_on_commit(send_invitation_email, invitation.pk)
-
-
-def deliver_invitation_email(invitation: Invitation) -> bool:
-    """Send the invitation email once. Returns False if it was already sent or no longer open.
-
-    Side effects: the email; ``sent_at`` recorded. Safe to run twice: the row is locked and
-    ``sent_at`` checked first.
-    """
-    with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if (
-            invitation.sent_at is not None
-            or not Invitation.objects.pending().filter(pk=invitation.pk).exists()
-        ):
-            return False
-        tenant = connection.tenant
-        context = {
+    tenant = connection.tenant
+    invitation.outbox_email = queue_email(
+        invitation.email,
+        subject=f"You are invited to {tenant.name} on CoCharter",
+        template="accounts/email/invitation.txt",
+        context={
             "invitation": invitation,
-            "tenant": tenant,
             "valid_days": settings.INVITATION_VALID_DAYS,
             "accept_url": tenant.build_url(
                 reverse("accounts:invitation.accept", args=[invitation_token(invitation)])
             ),
-        }
-        send_mail(
-            subject=f"You are invited to {tenant.name} on CoCharter",
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=tenant_from_email(),
-            recipient_list=[invitation.email],
-        )
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
-    return True
+        },
+    )
+    invitation.save(update_fields=["outbox_email"])
 
 
 def revoke_invitation(invitation: Invitation, *, acting_user: User) -> Invitation:
     """Void an invitation that has not been accepted. Side effects: ``revoked_at``; audit event."""
-    if not acting_user.has_perm("tenant.invite_people"):
-        raise PermissionDenied("Only council officers can revoke invitations.")
+    require_permission(
+        acting_user, "tenant.invite_people", message="Only council officers can revoke invitations."
+    )
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been accepted.")
     invitation.revoked_at = timezone.now()

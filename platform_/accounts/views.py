@@ -22,7 +22,9 @@ class PeopleView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["people"] = User.objects.filter(Q(is_council_officer=True) | Q(is_assessor=True))
-        context["invitations"] = Invitation.objects.pending().select_related("invited_by")
+        context["invitations"] = Invitation.objects.pending().select_related(
+            "invited_by", "outbox_email"
+        )
         return context
 
 

@@ -37,6 +37,7 @@ SHARED_APPS = [
     "tenants",
     "platform_",
     "platform_.accounts",
+    "platform_.outbox",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -60,6 +61,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "platform_.accounts",
     "platform_.audit",
+    "platform_.outbox",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -214,15 +216,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"  # beat runs daily reminders at UK times
 CELERY_BEAT_SCHEDULER = "platform_.celery_beat.TenantBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
-    # Re-queues invitation emails whose first queueing was lost (broker down at commit time).
-    "sweep-unsent-invitations": {
-        "task": "accounts.sweep_unsent_invitations",
+    # Sends again every email whose task was lost (broker down at commit, worker gone). No
+    # tenant_schemas key: tenant-schemas-celery sends it once to every tenant schema.
+    "outbox-sweep": {"task": "outbox.sweep_unsent", "schedule": 300.0},
+    # The platform's own emails (staff password resets) wait in the public schema's outbox.
+    "outbox-sweep-platform": {
+        "task": "outbox.sweep_unsent",
         "schedule": 300.0,
-        # No tenant_schemas key: tenant-schemas-celery sends it once to every tenant schema.
-    },
-    "sweep-unsent-accreditation-notifications": {
-        "task": "accreditation.sweep_unsent_notifications",
-        "schedule": 300.0,
+        "tenant_schemas": ["public"],
     },
     # Daily, early morning: 7-day and 1-day reminders before a round closes, once each.
     "accreditation-deadline-reminders": {

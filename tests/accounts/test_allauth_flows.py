@@ -12,6 +12,7 @@ from django.core import mail
 from django_tenants.utils import tenant_context
 
 from platform_.accounts.models import User
+from platform_.outbox.models import OutboxEmail
 from tests.helpers import TEST_PASSWORD, make_user
 
 
@@ -25,16 +26,19 @@ def current_totp(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def test_sign_up_verify_email_and_become_an_organisation_member(tenant_a, client_a):
-    response = client_a.post(
-        "/accounts/signup/",
-        {
-            "email": "head@school.test",
-            "full_name": "Hana Head",
-            "password1": "a-long-enough-pass",
-            "password2": "a-long-enough-pass",
-        },
-    )
+def test_sign_up_verify_email_and_become_an_organisation_member(
+    tenant_a, client_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's email, via the outbox
+        response = client_a.post(
+            "/accounts/signup/",
+            {
+                "email": "head@school.test",
+                "full_name": "Hana Head",
+                "password1": "a-long-enough-pass",
+                "password2": "a-long-enough-pass",
+            },
+        )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert len(mail.outbox) == 1
@@ -91,11 +95,15 @@ def test_wrong_password_shows_an_error_summary(tenant_a, client_a):
     assert "govuk-error-summary" in response.content.decode()
 
 
-def test_password_reset_emails_a_link(tenant_a, client_a):
+def test_password_reset_emails_a_link(tenant_a, client_a, django_capture_on_commit_callbacks):
     make_user(tenant_a, "officer@alpha.test")
-    response = client_a.post("/accounts/password/reset/", {"email": "officer@alpha.test"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post("/accounts/password/reset/", {"email": "officer@alpha.test"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["officer@alpha.test"]
+    with tenant_context(tenant_a):
+        assert OutboxEmail.objects.get().sent_at is not None  # one outbox, allauth's mail too
     assert "http://alpha.localhost/accounts/password/reset/key/" in mail.outbox[0].body
 
 

@@ -10,7 +10,6 @@ from django_tenants.utils import tenant_context
 from platform_.accounts import services
 from platform_.accounts.enums import Role
 from platform_.accounts.models import Invitation, User
-from platform_.accounts.tasks import sweep_unsent_invitations
 from platform_.audit.models import AuditEvent
 from tests.helpers import login, make_user
 
@@ -39,7 +38,8 @@ def test_officer_invites_an_assessor_and_the_email_carries_a_working_link(
     assert message.from_email == "Alpha City Council via CoCharter <no-reply@cocharter.localhost>"
     with tenant_context(tenant_a):
         invitation.refresh_from_db()
-    assert invitation.sent_at is not None
+        assert invitation.outbox_email.sent_at is not None
+        assert invitation.status == "Sent"
 
     response = client_a.post(
         link_in(message),
@@ -202,39 +202,3 @@ def test_existing_account_gains_the_role_by_accepting(
     with tenant_context(tenant_a):
         member.refresh_from_db()
     assert (member.is_assessor, member.is_organisation_member) == (True, True)
-
-
-def test_delivering_twice_sends_one_email(tenant_a, officer_a):
-    invitation = invite(tenant_a, officer_a)  # on_commit never runs inside the test transaction
-    with tenant_context(tenant_a):
-        assert services.deliver_invitation_email(invitation) is True
-        assert services.deliver_invitation_email(invitation) is False
-    assert len(mail.outbox) == 1
-
-
-def test_sweep_requeues_invitations_whose_email_never_went(
-    tenant_a, officer_a, django_capture_on_commit_callbacks
-):
-    stale = invite(tenant_a, officer_a, email="stale@alpha.test")
-    fresh = invite(tenant_a, officer_a, email="fresh@alpha.test")
-    with tenant_context(tenant_a):
-        Invitation.objects.filter(pk=stale.pk).update(
-            created_at=timezone.now() - timedelta(hours=1)
-        )
-
-        assert sweep_unsent_invitations() == 1
-
-    assert [message.to for message in mail.outbox] == [["stale@alpha.test"]]
-    with tenant_context(tenant_a):
-        fresh.refresh_from_db()
-    assert fresh.sent_at is None
-
-
-def test_tasks_do_nothing_when_their_tenant_is_gone(db):
-    from platform_.accounts.tasks import send_invitation_email
-
-    # A schema that no longer exists leaves tenant-schemas-celery on public.
-    result = send_invitation_email.apply(args=[1], headers={"_schema_name": "public"})
-    assert result.get() is False
-    assert sweep_unsent_invitations.apply(headers={"_schema_name": "public"}).get() == 0
-    assert mail.outbox == []

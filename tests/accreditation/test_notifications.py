@@ -1,19 +1,29 @@
-"""Emails at each step, queued on commit, sent once; deadline reminders once each."""
+"""Emails at each step: one per person, with links that person can open, written to the outbox
+and sent after commit; deadline reminders once each."""
 
 from datetime import timedelta
 
 from django.core import mail
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from accreditation import notifications, services
-from accreditation.models import Application, Notification
-from accreditation.tasks import send_notification, sweep_unsent_notifications
+from accreditation import services
+from accreditation.models import Application
+from accreditation.services import reminders
+from charters.models import Membership
+from platform_.outbox.models import OutboxEmail
 from tests.accreditation.conftest import complete, judge_all
+from tests.helpers import make_user
 
 
 def sent_to() -> list[tuple[str, list[str]]]:
-    return [(m.subject, sorted(m.to)) for m in mail.outbox]
+    return [(m.subject, m.to) for m in mail.outbox]
+
+
+def body_to(address: str, subject_start: str) -> str:
+    (message,) = [
+        m for m in mail.outbox if m.to == [address] and m.subject.startswith(subject_start)
+    ]
+    return message.body
 
 
 def test_each_step_emails_the_right_people(
@@ -56,56 +66,81 @@ def test_each_step_emails_the_right_people(
                 application, acting_user=officer_a, outcome="award", reasons="Parents lead the way."
             )
 
+    # One email per person: nobody sees anyone else's address.
     assert sent_to() == [
         (
             "Application for Charter Status submitted: Oakfield Primary School",
-            ["head@oakfield.test", "officer@alpha.test"],
+            ["head@oakfield.test"],
         ),
+        ("New application for Charter Status: Oakfield Primary School", ["officer@alpha.test"]),
         ("Please assess Oakfield Primary School's application", ["ann.assessor@alpha.test"]),
         ("More information needed for your application", ["head@oakfield.test"]),
-        (
-            "Oakfield Primary School has sent more information",
-            ["ann.assessor@alpha.test", "officer@alpha.test"],
-        ),
+        ("Oakfield Primary School has sent more information", ["ann.assessor@alpha.test"]),
+        ("Oakfield Primary School has sent more information", ["officer@alpha.test"]),
         (
             "A decision on Oakfield Primary School's application for Charter Status",
             ["head@oakfield.test"],
         ),
     ]
-    assert "Send minutes" in mail.outbox[2].body
-    assert "Minutes added" in mail.outbox[3].body
-    assert "Parents lead the way." in mail.outbox[4].body
-    assert (
+    # Each person gets the link they can open.
+    applicant_page = (
         f"http://alpha.localhost/org/oakfield-primary-school/applications/{application.pk}/"
-        in mail.outbox[4].body
     )
+    manage_page = f"http://alpha.localhost/manage/applications/{application.pk}/"
+    assessor_page = f"http://alpha.localhost/assess/{assignment.pk}/"
+    submitted_lead = body_to("head@oakfield.test", "Application for Charter Status submitted")
+    assert applicant_page in submitted_lead
+    assert manage_page not in submitted_lead
+    submitted_officer = body_to("officer@alpha.test", "New application")
+    assert manage_page in submitted_officer
+    assert applicant_page not in submitted_officer
+    assert assessor_page in body_to("ann.assessor@alpha.test", "Please assess")
+    resubmitted_assessor = body_to("ann.assessor@alpha.test", "Oakfield Primary School has sent")
+    assert "Minutes added" in resubmitted_assessor
+    assert assessor_page in resubmitted_assessor
+    assert manage_page in body_to("officer@alpha.test", "Oakfield Primary School has sent")
+    assert "Send minutes" in body_to("head@oakfield.test", "More information needed")
+    decided = body_to("head@oakfield.test", "A decision on")
+    assert "Parents lead the way." in decided
+    assert applicant_page in decided
 
 
-def test_a_notification_is_sent_once_however_often_its_task_runs(
+def test_every_lead_and_officer_gets_an_email_of_their_own(
+    tenant_a, officer_a, application, applicant, ready, django_capture_on_commit_callbacks
+):
+    organisation, lead = applicant
+    second_officer = make_user(tenant_a, "second.officer@alpha.test", is_council_officer=True)
+    make_user(tenant_a, "gone.officer@alpha.test", is_council_officer=True, is_active=False)
+    co_lead = make_user(tenant_a, "co.lead@oakfield.test")
+    with tenant_context(tenant_a):
+        Membership.objects.create(
+            organisation=organisation, user=co_lead, role="lead", status="active"
+        )
+    complete(tenant_a, application, lead, ready["criteria"])
+    with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, acting_user=lead)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [
+            "head@oakfield.test",
+            "co.lead@oakfield.test",
+            officer_a.email,
+            second_officer.email,
+        ]
+    )
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
+
+
+def test_workflow_emails_wait_in_the_outbox_until_the_change_commits(
     tenant_a, application, applicant, ready
 ):
     _, lead = applicant
     complete(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
         services.submit_application(application, acting_user=lead)  # on_commit never runs here
-        notification = Notification.objects.get()
-        assert send_notification.apply(args=[notification.pk]).get() is True
-        assert send_notification.apply(args=[notification.pk]).get() is False
-    assert len(mail.outbox) == 1
-
-
-def test_the_sweep_resends_notifications_whose_task_was_lost(
-    tenant_a, application, applicant, ready
-):
-    _, lead = applicant
-    complete(tenant_a, application, lead, ready["criteria"])
-    with tenant_context(tenant_a):
-        services.submit_application(application, acting_user=lead)
-        assert sweep_unsent_notifications() == 0  # too recent: its own task may still run
-        Notification.objects.update(created_at=timezone.now() - timedelta(minutes=10))
-        assert sweep_unsent_notifications() == 1
-        assert Notification.objects.get().sent_at is not None
-    assert len(mail.outbox) == 1
+        owed = list(OutboxEmail.objects.values_list("recipient", "sent_at"))
+    assert sorted(owed) == [("head@oakfield.test", None), ("officer@alpha.test", None)]
+    assert mail.outbox == []
 
 
 def test_deadline_reminders_go_seven_days_and_one_day_before_once_each(
@@ -113,14 +148,14 @@ def test_deadline_reminders_go_seven_days_and_one_day_before_once_each(
 ):
     closes = ready["round"].closes_on
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
-        assert notifications.queue_deadline_reminders(today=closes - timedelta(days=8)) == 0
-        assert notifications.queue_deadline_reminders(today=closes - timedelta(days=7)) == 1
-        assert notifications.queue_deadline_reminders(today=closes - timedelta(days=7)) == 0
-        assert notifications.queue_deadline_reminders(today=closes - timedelta(days=1)) == 1
-        assert notifications.queue_deadline_reminders(today=closes - timedelta(days=1)) == 0
+        assert reminders.send_deadline_reminders(today=closes - timedelta(days=8)) == 0
+        assert reminders.send_deadline_reminders(today=closes - timedelta(days=7)) == 1
+        assert reminders.send_deadline_reminders(today=closes - timedelta(days=7)) == 0
+        assert reminders.send_deadline_reminders(today=closes - timedelta(days=1)) == 1
+        assert reminders.send_deadline_reminders(today=closes - timedelta(days=1)) == 0
     assert [m.subject for m in mail.outbox] == [
-        "Co-production Week 2027 closes in 7 day(s): finish your application",
-        "Co-production Week 2027 closes in 1 day(s): finish your application",
+        "Co-production Week 2027 closes in 7 days: finish your application",
+        "Co-production Week 2027 closes in 1 day: finish your application",
     ]
     assert mail.outbox[0].to == ["head@oakfield.test"]
 
@@ -130,11 +165,9 @@ def test_submitted_applications_get_no_reminder(tenant_a, application, applicant
     complete(tenant_a, application, lead, ready["criteria"])
     with tenant_context(tenant_a):
         services.submit_application(application, acting_user=lead)
-        Notification.objects.all().delete()
+        OutboxEmail.objects.all().delete()
         assert (
-            notifications.queue_deadline_reminders(
-                today=ready["round"].closes_on - timedelta(days=7)
-            )
+            reminders.send_deadline_reminders(today=ready["round"].closes_on - timedelta(days=7))
             == 0
         )
         assert Application.objects.get().status == "submitted"

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters import selectors, services
-from tests.helpers import make_user
+from tests.helpers import committed, make_user
 
 ORGANISATION = {
     "name": "Oakfield Primary School",
@@ -19,7 +19,7 @@ ORGANISATION = {
 
 
 def publish_current_draft(tenant, officer):
-    with tenant_context(tenant):
+    with tenant_context(tenant), committed():
         return services.publish_version(selectors.draft_version(), acting_user=officer)
 
 
@@ -29,7 +29,7 @@ def register(tenant, lead, **overrides):
 
 
 def sign(tenant, organisation, lead, *, consent=True, pledges=()):
-    with tenant_context(tenant):
+    with tenant_context(tenant), committed():
         return services.sign_charter(
             organisation,
             acting_user=lead,

@@ -5,8 +5,10 @@ from django_tenants.utils import tenant_context
 
 from charters import default_charter, selectors, services
 from charters.enums import VersionStatus
-from charters.models import CharterVersion, Principle, ResignNotice
+from charters.models import CharterVersion, Principle
+from charters.tasks import tell_signatories_of_new_version
 from platform_.audit.models import AuditEvent
+from platform_.outbox.models import OutboxEmail
 from tests.charters.conftest import register, sign
 from tests.helpers import make_user
 
@@ -144,8 +146,8 @@ def test_publishing_a_new_version_invites_signatories_of_older_versions_once(
     assert [m.to for m in mail.outbox] == [["lead@old.test"]]
     assert "version 2" in mail.outbox[0].body
     assert "http://alpha.localhost/org/old-school/sign/" in mail.outbox[0].body
-    from charters.tasks import invite_signatories_to_resign
-
     with tenant_context(tenant_a):
-        assert invite_signatories_to_resign.apply(args=[version_two.pk]).get() == 0  # once only
-        assert ResignNotice.objects.count() == 1
+        assert tell_signatories_of_new_version.apply(args=[version_two.pk]).get() == 0  # once
+        assert list(OutboxEmail.objects.values_list("recipient", "dedup_key")) == [
+            ("lead@old.test", f"charters.resign:{version_two.pk}:{old_org.pk}")
+        ]

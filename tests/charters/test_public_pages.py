@@ -155,11 +155,20 @@ def test_badge_is_not_found_for_unsigned_or_unlisted_organisations(
     assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 404
 
 
-def test_public_caches_follow_changes_at_once(tenant_a, organisation_a, lead_a, signed_a, client_a):
+def test_public_caches_follow_changes_once_they_commit(
+    tenant_a, organisation_a, lead_a, signed_a, client_a, django_capture_on_commit_callbacks
+):
     assert "Oakfield" in client_a.get("/register.csv").content.decode()
     assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 200
-    with tenant_context(tenant_a):
+    with django_capture_on_commit_callbacks() as after_commit, tenant_context(tenant_a):
         services.withdraw_signature(organisation_a, acting_user=lead_a, reason="x")
+    # Not yet committed: the cache is not dropped, so no reader can re-cache the old rows
+    # between the drop and the commit and keep them for an hour.
+    assert len(after_commit) == 1
+    assert "Oakfield" in client_a.get("/register.csv").content.decode()
+
+    after_commit[0]()  # the commit
+
     assert "Oakfield" not in client_a.get("/register.csv").content.decode()
     assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 404
 

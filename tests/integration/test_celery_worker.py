@@ -3,19 +3,18 @@
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from platform_ import celery_app
 from platform_.accounts import services
 from platform_.accounts.enums import Role
 from platform_.accounts.models import Invitation
+from platform_.outbox.models import OutboxEmail
 from tenants.models import Tenant
 from tests.helpers import subprocess_env
 
@@ -95,19 +94,21 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_right_schema(
                 invitation = services.invite_person(
                     "worker@alpha.test", role=Role.ASSESSOR, acting_user=None
                 )
-            # The same primary key in beta: only the schema tells the two rows apart.
+            # The same outbox primary key in beta: only the schema tells the two rows apart.
             with tenant_context(beta):
-                decoy = Invitation.objects.create(
-                    pk=invitation.pk,
-                    email="decoy@beta.test",
-                    role=Role.ASSESSOR,
-                    expires_at=timezone.now() + timedelta(days=1),
+                decoy = OutboxEmail.objects.create(
+                    pk=invitation.outbox_email_id,
+                    recipient="decoy@beta.test",
+                    from_email="x@beta.test",
+                    subject="Decoy",
+                    body="Must never be sent",
                 )
         try:
 
             def sent() -> bool:
                 with tenant_context(alpha):
-                    return Invitation.objects.get(pk=invitation.pk).sent_at is not None
+                    email = OutboxEmail.objects.get(pk=invitation.outbox_email_id)
+                    return email.sent_at is not None
 
             assert wait_for(sent), "the worker did not send the invitation"
             with tenant_context(beta):
@@ -126,8 +127,9 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_right_schema(
         finally:
             with tenant_context(alpha):
                 Invitation.objects.filter(pk=invitation.pk).delete()
+                OutboxEmail.objects.filter(pk=invitation.outbox_email_id).delete()
             with tenant_context(beta):
-                Invitation.objects.filter(pk=decoy.pk).delete()
+                OutboxEmail.objects.filter(pk=decoy.pk).delete()
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(

@@ -1,0 +1,161 @@
+"""The emails the Charter Status workflow owes people, written to the outbox in the caller's
+transaction (a leaf module; services call it).
+
+Each email goes to one person, with the link that person can open: applicants get their
+application page, officers the management page, assessors their assignment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.urls import reverse
+
+from accreditation.models import Application, Assignment, Decision, MoreInfoRequest
+from charters.emails import lead_emails
+from platform_.accounts.selectors import officer_emails
+from platform_.outbox.services import queue_email
+
+
+def _application_url(application: Application) -> str:
+    return connection.tenant.build_url(
+        reverse(
+            "accreditation:application.detail",
+            args=[application.organisation.slug, application.pk],
+        )
+    )
+
+
+def _manage_url(application: Application) -> str:
+    return connection.tenant.build_url(
+        reverse("accreditation:manage.application", args=[application.pk])
+    )
+
+
+def _assignment_url(assignment: Assignment) -> str:
+    return connection.tenant.build_url(
+        reverse("accreditation:assess.assignment", args=[assignment.pk])
+    )
+
+
+def _to_leads(
+    application: Application, *, subject: str, template: str, dedup_key: str = "", **context
+) -> int:
+    queued = 0
+    for email in lead_emails(application.organisation):
+        queued += bool(
+            queue_email(
+                email,
+                subject=subject,
+                template=template,
+                context={
+                    "application": application,
+                    "application_url": _application_url(application),
+                    **context,
+                },
+                dedup_key=dedup_key,
+            )
+        )
+    return queued
+
+
+def _to_officers(application: Application, *, subject: str, template: str, **context) -> None:
+    for email in officer_emails():
+        queue_email(
+            email,
+            subject=subject,
+            template=template,
+            context={
+                "application": application,
+                "manage_url": _manage_url(application),
+                **context,
+            },
+        )
+
+
+def application_submitted(application: Application) -> None:
+    organisation = application.organisation.name
+    _to_leads(
+        application,
+        subject=f"Application for Charter Status submitted: {organisation}",
+        template="accreditation/email/submitted_applicant.txt",
+    )
+    _to_officers(
+        application,
+        subject=f"New application for Charter Status: {organisation}",
+        template="accreditation/email/submitted_officer.txt",
+    )
+
+
+def application_resubmitted(application: Application, request: MoreInfoRequest | None) -> None:
+    subject = f"{application.organisation.name} has sent more information"
+    assignments = application.assignments.filter(
+        has_conflict=False, assessor__is_active=True
+    ).select_related("assessor")
+    for assignment in assignments:
+        queue_email(
+            assignment.assessor.email,
+            subject=subject,
+            template="accreditation/email/resubmitted_assessor.txt",
+            context={
+                "application": application,
+                "info_request": request,
+                "assessor": assignment.assessor,
+                "assignment_url": _assignment_url(assignment),
+            },
+        )
+    _to_officers(
+        application,
+        subject=subject,
+        template="accreditation/email/resubmitted_officer.txt",
+        info_request=request,
+    )
+
+
+def assessor_assigned(assignment: Assignment) -> None:
+    application = assignment.application
+    queue_email(
+        assignment.assessor.email,
+        subject=f"Please assess {application.organisation.name}'s application",
+        template="accreditation/email/assigned.txt",
+        context={
+            "application": application,
+            "assessor": assignment.assessor,
+            "assignment_url": _assignment_url(assignment),
+        },
+    )
+
+
+def more_information_requested(application: Application, request: MoreInfoRequest) -> None:
+    _to_leads(
+        application,
+        subject="More information needed for your application",
+        template="accreditation/email/more_info_requested.txt",
+        info_request=request,
+    )
+
+
+def application_decided(application: Application, decision: Decision) -> None:
+    _to_leads(
+        application,
+        subject=f"A decision on {application.organisation.name}'s application for Charter Status",
+        template="accreditation/email/decided.txt",
+        decision=decision,
+    )
+
+
+def deadline_reminder(application: Application, *, days_before: int, closes_on: date) -> int:
+    """Once per application, deadline and number of days before it (a daily task may rerun).
+
+    Returns how many leads were newly reminded."""
+    return _to_leads(
+        application,
+        subject=(
+            f"{application.round.name} closes in {days_before} "
+            f"day{'s' if days_before != 1 else ''}: finish your application"
+        ),
+        template="accreditation/email/deadline_reminder.txt",
+        days_before=days_before,
+        dedup_key=f"accreditation.deadline:{application.pk}:{closes_on}:{days_before}",
+    )

@@ -1,0 +1,148 @@
+"""The one way to send email: write it to the outbox now, send it after commit, exactly once.
+
+``queue_email`` renders a template for one recipient and records it in the caller's transaction;
+``deliver_email`` (run by the task) sends a recorded email once; ``sweep_unsent`` queues again
+what a lost task left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from platform_.background import enqueue_on_commit
+from platform_.outbox import tasks
+from platform_.outbox.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+# An email still unsent after this long lost its task (broker down at commit, worker lost).
+SWEEP_GRACE = timedelta(minutes=5)
+# After this many failed sends the email waits for a person to look (last_error says why).
+MAX_ATTEMPTS = 8
+
+
+class DeliveryFailed(Exception):
+    """The mail server refused or could not be reached; the attempt is recorded, try later."""
+
+
+def sender_address() -> str:
+    """'<Council> via CoCharter <no-reply@...>' on a tenant site, so people see who writes."""
+    tenant = getattr(connection, "tenant", None)
+    name = getattr(tenant, "name", "")
+    if not name or connection.schema_name == "public":
+        return settings.DEFAULT_FROM_EMAIL
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((f"{name} via CoCharter", address))
+
+
+def queue_email(
+    recipient: str,
+    *,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    dedup_key: str = "",
+) -> OutboxEmail | None:
+    """Render ``template`` for one person and owe it to them once the caller's change commits.
+
+    The current tenant is in the template's context as ``tenant``. Returns None (and writes
+    nothing) if an email with the same ``dedup_key`` is already owed to this recipient.
+    """
+    body = render_to_string(template, {"tenant": connection.tenant, **(context or {})})
+    return queue_rendered_email(recipient, subject=subject, body=body, dedup_key=dedup_key)
+
+
+def queue_rendered_email(
+    recipient: str,
+    *,
+    subject: str,
+    body: str,
+    html_body: str = "",
+    dedup_key: str = "",
+    from_email: str = "",
+) -> OutboxEmail | None:
+    """Record an email already rendered (allauth renders its own). Side effects: the outbox row
+    in the caller's transaction; the send task queued on commit."""
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate must not spoil the caller's change
+            email = OutboxEmail.objects.create(
+                recipient=recipient.strip(),
+                from_email=from_email or sender_address(),
+                subject=" ".join(subject.split())[:255],  # one line, as mail headers need
+                body=body,
+                html_body=html_body,
+                dedup_key=dedup_key,
+            )
+    except IntegrityError:
+        if not dedup_key:
+            raise
+        return None
+    enqueue_on_commit(tasks.send_email, email.pk, connection.schema_name)
+    return email
+
+
+def deliver_email(email_id: int) -> bool:
+    """Send one outbox email unless it was sent already. Returns whether it was sent now.
+
+    The row is locked while sending, so a second task for the same email (a sweep racing the
+    first) skips it. A failure is recorded on the row and raised as DeliveryFailed for a retry.
+    """
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, sent_at__isnull=True)
+            .first()
+        )
+        if email is None:
+            return False
+        email.attempts += 1
+        try:
+            _message(email).send()
+        except OSError as error:  # SMTP errors are OSErrors: the server refused or is away
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            email.save(update_fields=["attempts", "last_error"])
+            failure = error
+        else:
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "last_error", "sent_at"])
+            return True
+    raise DeliveryFailed(str(failure)) from failure
+
+
+def _message(email: OutboxEmail) -> EmailMultiAlternatives:
+    _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = sender.rpartition("@")[2] or "cocharter.localhost"
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        from_email=email.from_email,
+        to=[email.recipient],
+        # Derived from the row, so a message sent twice is recognisably the same message.
+        headers={"Message-ID": f"<outbox.{connection.schema_name}.{email.pk}@{domain}>"},
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    return message
+
+
+def sweep_unsent() -> int:
+    """Queue again every email whose task was lost. Run by beat in every schema."""
+    stale = OutboxEmail.objects.unsent().filter(
+        created_at__lt=timezone.now() - SWEEP_GRACE, attempts__lt=MAX_ATTEMPTS
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    for email_id in ids:
+        tasks.send_email.apply_async(
+            args=(email_id, connection.schema_name),
+            headers={"_schema_name": connection.schema_name},
+        )
+    return len(ids)
