@@ -9,7 +9,7 @@ from platform_.background import in_tenant_schema
 @shared_task(name="accreditation.send_deadline_reminders")
 def send_deadline_reminders() -> int:
     """Run daily by beat in every tenant; each reminder goes once."""
-    from accreditation.services import reminders
+    from accreditation.services import reminders  # noqa: PLC0415 -- leaf: services import tasks
 
     if not in_tenant_schema("accreditation.send_deadline_reminders"):
         return 0

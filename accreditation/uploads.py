@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+import zipfile
 from dataclasses import dataclass
 
-from accreditation.services.state import AccreditationError
+from accreditation.errors import AccreditationError
 
 # (content type, extension, test on the first bytes). Office's modern formats are ZIP files
 # holding [Content_Types].xml; the old ones are OLE compound files.
@@ -64,8 +65,6 @@ def _sniff(head: bytes, upload) -> tuple[str | None, str]:
 
 
 def _office_zip(upload) -> tuple[str | None, str]:
-    import zipfile
-
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())

@@ -15,7 +15,12 @@ from charters.enums import (
     SignatureAction,
     VersionStatus,
 )
-from charters.validators import normalise_postcode, validate_charity_number, validate_postcode
+from charters.validators import (
+    name_key,
+    normalise_postcode,
+    validate_charity_number,
+    validate_postcode,
+)
 
 
 class Charter(models.Model):
@@ -172,8 +177,6 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from charters.validators import name_key
-
         self.name_key = name_key(self.name)
         self.postcode = normalise_postcode(self.postcode)
         super().save(*args, **kwargs)

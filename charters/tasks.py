@@ -9,7 +9,7 @@ from platform_.background import in_tenant_schema
 
 @shared_task(name="charters.tell_signatories_of_new_version")
 def tell_signatories_of_new_version(version_id: int) -> int:
-    from charters import services
+    from charters import services  # noqa: PLC0415 -- leaf: services import tasks
 
     if not in_tenant_schema("charters.tell_signatories_of_new_version"):
         return 0

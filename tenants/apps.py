@@ -6,4 +6,4 @@ class TenantsConfig(AppConfig):
     verbose_name = "Councils and boards (tenants)"
 
     def ready(self) -> None:
-        from tenants import signals  # noqa: F401 (connects the tenant-cache invalidation)
+        from tenants import receivers  # noqa: F401, PLC0415 (connects the host-cache receivers)

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
@@ -87,8 +88,6 @@ class Tenant(TenantMixin):
 
     def build_url(self, path: str = "/") -> str:
         """An absolute URL on this tenant's primary domain, for emails and printed links."""
-        from django.conf import settings
-
         return f"{settings.SITE_SCHEME}://{self.primary_domain}{settings.SITE_PORT_SUFFIX}{path}"
 
 

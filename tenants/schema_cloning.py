@@ -156,7 +156,7 @@ def _pg_dump_candidates(server_major: int):
         yield f"/usr/lib/postgresql/{major}/bin/pg_dump"
     yield shutil.which("pg_dump")
     try:  # the embedded development server ships its own client tools
-        import pgserver
+        import pgserver  # noqa: PLC0415 (an optional, development-only package)
     except ImportError:
         return
     yield str(Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump")

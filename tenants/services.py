@@ -10,13 +10,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
-from accreditation.services import create_default_accreditation
-from charters.services import create_default_charter
 from platform_.accounts.enums import Role
 from platform_.accounts.services import invite_person
+from platform_.background import after_commit
 from tenants.enums import LifecycleStatus, TenantKind
 from tenants.models import TEMPLATE_SCHEMA_NAME, Domain, Tenant
 from tenants.schema_cloning import SchemaCloneUnavailable, clone_template_schema
+from tenants.signals import schema_provisioned
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,9 @@ def provision_tenant(
     """Create a council's site: schema, domain and the first officer's invitation, in one go.
 
     Side effects, in order: the Tenant row; its schema, cloned from the template (or migrated if
-    no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; the default charter
-    draft; the first council officer's invitation, whose email is queued on commit. All in one
+    no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; ``schema_provisioned``
+    sent, so the apps add their defaults (the charter draft, accreditation settings); the first
+    council officer's invitation, whose email is queued on commit. All in one
     transaction: a failure leaves nothing behind.
     """
     if slug in RESERVED_SLUGS:
@@ -94,8 +95,7 @@ def provision_tenant(
             domain=f"{slug}.{settings.PLATFORM_DOMAIN}", tenant=tenant, is_primary=True
         )
         with tenant_context(tenant):
-            create_default_charter()
-            create_default_accreditation()
+            schema_provisioned.send(sender=Tenant, tenant=tenant)
             if officer_email:
                 invite_person(officer_email, role=Role.COUNCIL_OFFICER, acting_user=None)
     return tenant
@@ -137,5 +137,6 @@ def update_branding(tenant: Tenant, *, brand_colour: str | None = None, logo=Non
     tenant.full_clean(exclude=["schema_name", "slug", "name"])
     tenant.save(update_fields=["brand_colour", "logo"])
     if logo is not None and old_logo_name and old_logo_name != tenant.logo.name:
-        tenant.logo.storage.delete(old_logo_name)
+        # Only once the new logo is committed: a rolled-back change keeps the old one.
+        after_commit(tenant.logo.storage.delete, old_logo_name)
     return tenant

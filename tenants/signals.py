@@ -1,15 +1,13 @@
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+"""Extension points that tenants offers the apps above it (it imports none of them).
 
-from tenants.middleware import forget_cached_hosts
-from tenants.models import Domain, Tenant
+``schema_provisioned``
+    Sent once a new tenant's schema exists, whether it was cloned from the template or migrated,
+    inside the provisioning transaction and with the connection on the new tenant's schema.
+    Receivers add the tenant's defaults (charters: the default charter draft; accreditation: its
+    settings and award level). Arguments: ``sender`` (the Tenant class), ``tenant``. A receiver
+    that raises aborts the provisioning: nothing is left behind.
+"""
 
+from django.dispatch import Signal
 
-@receiver([post_save, post_delete], sender=Tenant)
-def forget_tenant_hosts(sender, instance: Tenant, **kwargs) -> None:
-    forget_cached_hosts(instance.domains.values_list("domain", flat=True))
-
-
-@receiver([post_save, post_delete], sender=Domain)
-def forget_domain_host(sender, instance: Domain, **kwargs) -> None:
-    forget_cached_hosts([instance.domain])
+schema_provisioned = Signal()

@@ -18,3 +18,12 @@ def test_ruff_format_is_applied():
         [RUFF, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_import_layers_hold():
+    """import-linter's contracts (pyproject.toml): kernel < tenants < charters < accreditation <
+    composition root, and leaf modules for errors and email helpers."""
+    result = subprocess.run(
+        [Path(sys.executable).with_name("lint-imports")], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout

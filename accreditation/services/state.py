@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accreditation.enums import TRANSITIONS, ApplicationStatus
+from accreditation.errors import AccreditationError
 from accreditation.models import Application
 from platform_.audit.services import record_event
-
-
-class AccreditationError(ValidationError):
-    """An action refused because of the state things are in; the message says what to do."""
 
 
 @transaction.atomic

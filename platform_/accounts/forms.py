@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from platform_.accounts.enums import Role
+from platform_.accounts.models import User
 
 
 class SignupDetailsForm(forms.Form):
@@ -57,8 +58,6 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", "The passwords do not match.")
         elif first:
-            from platform_.accounts.models import User
-
             try:
                 password_validation.validate_password(first, User(email=self.email))
             except forms.ValidationError as error:

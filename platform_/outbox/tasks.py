@@ -12,7 +12,7 @@ from platform_.background import in_schema
     max_retries=6,
 )
 def send_email(self, email_id: int, schema_name: str) -> bool:
-    from platform_.outbox import services
+    from platform_.outbox import services  # noqa: PLC0415 -- leaf: services import tasks
 
     if not in_schema(self.name, schema_name):
         return False
@@ -25,6 +25,6 @@ def send_email(self, email_id: int, schema_name: str) -> bool:
 
 @shared_task(name="outbox.sweep_unsent")
 def sweep_unsent() -> int:
-    from platform_.outbox import services
+    from platform_.outbox import services  # noqa: PLC0415 -- leaf: services import tasks
 
     return services.sweep_unsent()

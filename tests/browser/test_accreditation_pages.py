@@ -9,7 +9,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from accreditation.models import Application, Assignment
-from tenants.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_council
+from platform_.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_council
 from tenants.services import provision_tenant
 from tests.browser.test_charter_pages import check_pages
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.demo import DEMO_LOGINS, ensure_demo_tenant
+from platform_.demo import DEMO_LOGINS, ensure_demo_tenant
 
 
 class Command(BaseCommand):

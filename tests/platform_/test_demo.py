@@ -6,7 +6,7 @@ from django.conf import settings
 from django_tenants.utils import tenant_context
 
 from platform_.accounts.models import User
-from tenants.demo import DEMO_LOGINS, DEMO_PASSWORD, ensure_demo_tenant
+from platform_.demo import DEMO_LOGINS, DEMO_PASSWORD, ensure_demo_tenant
 from tests.helpers import host_of
 
 

@@ -1,4 +1,8 @@
-"""The demo council that `make run` creates, so a newcomer sees a living site."""
+"""The demo council that `make run` creates, so a newcomer sees a living site.
+
+Part of the composition root (like the URL confs and the beat schedule): it composes tenants,
+charters and accreditation, which is why it lives above them all and none of them imports it.
+"""
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -6,6 +10,7 @@ from django_tenants.utils import tenant_context
 
 from accreditation.demo import seed_accreditation_demo
 from charters.demo import seed_charter_demo
+from platform_.accounts.models import User
 from tenants.models import Tenant
 from tenants.services import ensure_platform, provision_tenant
 
@@ -22,8 +27,6 @@ DEMO_LOGINS = {
 
 @transaction.atomic
 def ensure_demo_tenant() -> tuple[Tenant, bool]:
-    from platform_.accounts.models import User
-
     ensure_platform()
     if not User.objects.filter(email=DEMO_LOGINS["platform staff"][0]).exists():
         User.objects.create_superuser(
@@ -70,8 +73,6 @@ def seed_demo_council() -> dict:
 
 
 def _make_person(email: str, full_name: str, *, password: str = DEMO_PASSWORD, **flags):
-    from platform_.accounts.models import User
-
     user = User.objects.create_user(email, password, full_name=full_name, **flags)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
