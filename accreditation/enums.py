@@ -96,3 +96,45 @@ class DecisionOutcome(models.TextChoices):
     AWARD = "award", "Award Charter Status"
     NOT_YET = "not_yet", "Not yet"
     MORE_INFO = "more_info", "Ask for more information"
+
+
+class AccreditationEvent(models.TextChoices):
+    """Audit event keys for Charter Status: setup, applications, assessment and decisions."""
+
+    SETTINGS_UPDATED = "accreditation.settings.updated", "Settings changed"
+    LEVEL_ADDED = "accreditation.level.added", "Award level added"
+    LEVEL_UPDATED = "accreditation.level.updated", "Award level changed"
+    CRITERION_ADDED = "accreditation.criterion.added", "Criterion added"
+    CRITERION_UPDATED = "accreditation.criterion.updated", "Criterion changed"
+    ROUND_OPENED = "accreditation.round.opened", "Round opened"
+    ROUND_UPDATED = "accreditation.round.updated", "Round changed"
+    APPLICATION_STARTED = "accreditation.application.started", "Application started"
+    APPLICATION_SUBMITTED = "accreditation.application.submitted", "Submitted"
+    APPLICATION_IN_ASSESSMENT = "accreditation.application.in_assessment", "Being assessed"
+    APPLICATION_MORE_INFO_REQUESTED = (
+        "accreditation.application.more_info_requested",
+        "More information requested",
+    )
+    APPLICATION_ASSESSED = "accreditation.application.assessed", "Assessed"
+    APPLICATION_AWARDED = "accreditation.application.awarded", "Awarded"
+    APPLICATION_NOT_AWARDED = "accreditation.application.not_awarded", "Not yet awarded"
+    APPLICATION_WITHDRAWN = "accreditation.application.withdrawn", "Withdrawn"
+    SELF_ASSESSMENT_SAVED = "accreditation.self_assessment.saved", "Self-assessment saved"
+    EVIDENCE_ADDED = "accreditation.evidence.added", "Evidence added"
+    EVIDENCE_REMOVED = "accreditation.evidence.removed", "Evidence removed"
+    ASSIGNMENT_CREATED = "accreditation.assignment.created", "Assessor assigned"
+    CONFLICT_DECLARED = "accreditation.assignment.conflict_declared", "Conflict declaration made"
+    JUDGEMENTS_RECORDED = "accreditation.judgements.recorded", "Judgements recorded"
+    RECOMMENDED = "accreditation.assignment.recommended", "Recommendation sent"
+
+
+# The event each state's arrival writes (set_application_state); every state but draft has one.
+STATE_EVENTS: dict[str, AccreditationEvent] = {
+    ApplicationStatus.SUBMITTED: AccreditationEvent.APPLICATION_SUBMITTED,
+    ApplicationStatus.IN_ASSESSMENT: AccreditationEvent.APPLICATION_IN_ASSESSMENT,
+    ApplicationStatus.MORE_INFO_REQUESTED: AccreditationEvent.APPLICATION_MORE_INFO_REQUESTED,
+    ApplicationStatus.ASSESSED: AccreditationEvent.APPLICATION_ASSESSED,
+    ApplicationStatus.AWARDED: AccreditationEvent.APPLICATION_AWARDED,
+    ApplicationStatus.NOT_AWARDED: AccreditationEvent.APPLICATION_NOT_AWARDED,
+    ApplicationStatus.WITHDRAWN: AccreditationEvent.APPLICATION_WITHDRAWN,
+}

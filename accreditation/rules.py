@@ -2,7 +2,7 @@
 
 import rules
 
-from accreditation.enums import ApplicationStatus
+from accreditation.enums import TRANSITIONS, ApplicationStatus
 from charters.rules import is_organisation_lead, is_organisation_member_of, tenant_officer
 from platform_.accounts.rules import is_assessor, is_on_tenant_site
 
@@ -17,11 +17,74 @@ def is_member_of_applicant(user, application) -> bool:
     return application is not None and is_organisation_member_of(user, application.organisation)
 
 
+# --- State predicates: what the application's state allows, whoever asks. Joined with the role
+# predicates below, they are the transition guards services check and pages show buttons by.
+
+
 @rules.predicate
 def is_editable(user, application) -> bool:
     return application is not None and application.status in (
         ApplicationStatus.editable_by_applicant()
     )
+
+
+@rules.predicate
+def is_draft(user, application) -> bool:
+    return application is not None and application.status == ApplicationStatus.DRAFT
+
+
+@rules.predicate
+def awaits_more_information(user, application) -> bool:
+    return application is not None and application.status == ApplicationStatus.MORE_INFO_REQUESTED
+
+
+@rules.predicate
+def can_be_withdrawn(user, application) -> bool:
+    return (
+        application is not None
+        and ApplicationStatus.WITHDRAWN in TRANSITIONS[ApplicationStatus(application.status)]
+    )
+
+
+@rules.predicate
+def can_ask_for_more(user, application) -> bool:
+    return (
+        application is not None
+        and ApplicationStatus.MORE_INFO_REQUESTED
+        in TRANSITIONS[ApplicationStatus(application.status)]
+    )
+
+
+@rules.predicate
+def takes_assessors(user, application) -> bool:
+    return application is not None and application.status in (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_ASSESSMENT,
+    )
+
+
+@rules.predicate
+def awaits_decision(user, application) -> bool:
+    return application is not None and application.status == ApplicationStatus.ASSESSED
+
+
+@rules.predicate
+def can_be_declared(user, assignment) -> bool:
+    return assignment is not None and assignment.conflict_declared_at is None
+
+
+@rules.predicate
+def can_be_assessed(user, assignment) -> bool:
+    """Evidence open to this assessor, recommendation not yet sent, application in assessment."""
+    return (
+        assignment is not None
+        and assignment.may_open_evidence
+        and assignment.completed_at is None
+        and assignment.application.status == ApplicationStatus.IN_ASSESSMENT
+    )
+
+
+# --- Role predicates ---------------------------------------------------------------------------
 
 
 def _assignment(user, application):
@@ -50,15 +113,30 @@ def is_assigned_to(user, assignment) -> bool:
 
 
 rules.add_perm("accreditation.manage", tenant_officer)
+rules.add_perm("accreditation.assign_assessors", tenant_officer & takes_assessors)
+rules.add_perm("accreditation.decide_application", tenant_officer & awaits_decision)
+rules.add_perm("accreditation.request_more_information", tenant_officer & can_ask_for_more)
 rules.add_perm("accreditation.start_application", is_on_tenant_site & is_organisation_lead)
 rules.add_perm(
     "accreditation.view_application", is_member_of_applicant | tenant_officer | is_assigned_assessor
 )
+# Who acts for the applicant (role only); the rules after it add what the state allows.
+rules.add_perm("accreditation.act_for_applicant", is_member_of_applicant)
+rules.add_perm("accreditation.lead_application", is_lead_of_applicant)
 rules.add_perm("accreditation.edit_application", is_member_of_applicant & is_editable)
-rules.add_perm("accreditation.submit_application", is_lead_of_applicant)
-rules.add_perm("accreditation.withdraw_application", is_lead_of_applicant)
+rules.add_perm("accreditation.submit_application", is_lead_of_applicant & is_draft)
+rules.add_perm("accreditation.resubmit_application", is_lead_of_applicant & awaits_more_information)
+rules.add_perm("accreditation.withdraw_application", is_lead_of_applicant & can_be_withdrawn)
 # Assessors see evidence only once they have declared they have no conflict of interest.
 rules.add_perm(
     "accreditation.view_evidence", is_member_of_applicant | tenant_officer | has_cleared_conflicts
 )
 rules.add_perm("accreditation.assess", is_on_tenant_site & is_assessor & is_assigned_to)
+rules.add_perm(
+    "accreditation.declare_conflict",
+    is_on_tenant_site & is_assessor & is_assigned_to & can_be_declared,
+)
+rules.add_perm(
+    "accreditation.record_assessment",
+    is_on_tenant_site & is_assessor & is_assigned_to & can_be_assessed,
+)

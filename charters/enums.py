@@ -39,3 +39,25 @@ class MembershipStatus(models.TextChoices):
 class SignatureAction(models.TextChoices):
     SIGNED = "signed", "Signed"
     WITHDRAWN = "withdrawn", "Withdrew"
+
+
+class CharterEvent(models.TextChoices):
+    """Audit event keys for charters, organisations and signatures."""
+
+    CHARTER_CREATED = "charters.charter.created", "Charter created"
+    DRAFT_STARTED = "charters.draft.started", "New draft started"
+    DRAFT_UPDATED = "charters.draft.updated", "Draft changed"
+    PRINCIPLE_ADDED = "charters.principle.added", "Principle added"
+    PRINCIPLE_UPDATED = "charters.principle.updated", "Principle changed"
+    PRINCIPLE_REMOVED = "charters.principle.removed", "Principle removed"
+    PRINCIPLE_MOVED = "charters.principle.moved", "Principle moved"
+    VERSION_PUBLISHED = "charters.version.published", "Version published"
+    ORGANISATION_REGISTERED = "charters.organisation.registered", "Organisation registered"
+    MEMBERSHIP_REQUESTED = "charters.membership.requested", "Asked to join"
+    MEMBERSHIP_INVITED = "charters.membership.invited", "Member invited"
+    MEMBERSHIP_JOINED = "charters.membership.joined", "Joined by invitation"
+    MEMBERSHIP_APPROVED = "charters.membership.approved", "Member approved"
+    MEMBERSHIP_DECLINED = "charters.membership.declined", "Member declined"
+    CHARTER_SIGNED = "charters.charter.signed", "Charter signed"
+    CHARTER_WITHDRAWN = "charters.charter.withdrawn", "Signature withdrawn"
+    PLEDGE_MET = "charters.pledge.met", "Pledge met"

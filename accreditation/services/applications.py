@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accreditation import emails, uploads
-from accreditation.enums import ApplicationStatus, EvidenceKind
+from accreditation.enums import AccreditationEvent, ApplicationStatus, EvidenceKind
 from accreditation.models import (
     Application,
     AwardLevel,
@@ -16,7 +15,6 @@ from accreditation.models import (
     Round,
     SelfAssessment,
 )
-from accreditation.rules import is_member_of_applicant
 from accreditation.selectors import missing_criteria
 from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
@@ -73,15 +71,35 @@ def start_application(
         level_sought=level_sought,
         created_by=acting_user,
     )
-    record_event("accreditation.application.started", application, actor=acting_user)
+    record_event(AccreditationEvent.APPLICATION_STARTED, application, actor=acting_user)
     return application
 
 
 def _require_editable(application: Application, acting_user) -> None:
-    if not is_member_of_applicant(acting_user, application):
-        raise PermissionDenied("Only members of the organisation can change its application.")
-    if application.status not in ApplicationStatus.editable_by_applicant():
-        raise AccreditationError("This application has been submitted and cannot be changed now.")
+    require_permission(
+        acting_user,
+        "accreditation.act_for_applicant",
+        application,
+        "Only members of the organisation can change its application.",
+    )
+    require_permission(
+        acting_user,
+        "accreditation.edit_application",
+        application,
+        "This application has been submitted and cannot be changed now.",
+        refusal=AccreditationError,
+    )
+
+
+def _require_lead(application: Application, acting_user, *, permission: str, refusal: str) -> None:
+    """The lead of the applicant, and the application in a state that allows ``permission``."""
+    require_permission(
+        acting_user,
+        "accreditation.lead_application",
+        application,
+        "Only the organisation's lead can do that.",
+    )
+    require_permission(acting_user, permission, application, refusal, refusal=AccreditationError)
 
 
 @transaction.atomic
@@ -103,7 +121,7 @@ def save_self_assessment(
             defaults={"rung": rung, "reason": reason},
         )
     record_event(
-        "accreditation.self_assessment.saved",
+        AccreditationEvent.SELF_ASSESSMENT_SAVED,
         application,
         actor=acting_user,
         new={str(k): v[0] for k, v in answers.items()},
@@ -156,7 +174,7 @@ def add_evidence(
     evidence.save()
     evidence.criteria.set(criteria)
     record_event(
-        "accreditation.evidence.added",
+        AccreditationEvent.EVIDENCE_ADDED,
         evidence,
         actor=acting_user,
         new={"kind": kind, "criteria": [c.pk for c in criteria]},
@@ -169,7 +187,10 @@ def remove_evidence(evidence: Evidence, *, acting_user) -> None:
     """Remove evidence from an application still being written. Side effect: an audit event."""
     _require_editable(evidence.application, acting_user)
     record_event(
-        "accreditation.evidence.removed", evidence, actor=acting_user, old={"title": evidence.title}
+        AccreditationEvent.EVIDENCE_REMOVED,
+        evidence,
+        actor=acting_user,
+        old={"title": evidence.title},
     )
     if evidence.file:
         # After commit and in this schema: the tenant storage's path follows the schema.
@@ -184,11 +205,11 @@ def submit_application(application: Application, *, acting_user) -> Application:
     Side effects: status submitted; an audit event; the "submitted" emails to the leads and
     officers (outbox).
     """
-    require_permission(
-        acting_user,
-        "accreditation.submit_application",
+    _require_lead(
         application,
-        "Only the organisation's lead can submit the application.",
+        acting_user,
+        permission="accreditation.submit_application",
+        refusal="This application has already been submitted.",
     )
     missing = missing_criteria(application)
     unassessed = application.version.principles.exclude(
@@ -214,11 +235,11 @@ def resubmit_application(application: Application, *, acting_user, response: str
     Side effects: the request's response recorded; status in assessment; an audit event; the
     assessors and officers emailed (outbox).
     """
-    require_permission(
-        acting_user,
-        "accreditation.submit_application",
+    _require_lead(
         application,
-        "Only the organisation's lead can resubmit the application.",
+        acting_user,
+        permission="accreditation.resubmit_application",
+        refusal="The council has not asked for more information about this application.",
     )
     if not response.strip():
         raise AccreditationError("Say what you have changed or added.")
@@ -237,11 +258,14 @@ def resubmit_application(application: Application, *, acting_user, response: str
 @transaction.atomic
 def withdraw_application(application: Application, *, acting_user, reason: str = "") -> Application:
     """Withdraw before a decision. Side effects: status withdrawn; an audit event."""
-    require_permission(
-        acting_user,
-        "accreditation.withdraw_application",
+    _require_lead(
         application,
-        "Only the organisation's lead can withdraw the application.",
+        acting_user,
+        permission="accreditation.withdraw_application",
+        refusal=(
+            f"An application that is {application.get_status_display().lower()} cannot be "
+            "withdrawn."
+        ),
     )
     return set_application_state(
         application, ApplicationStatus.WITHDRAWN, acting_user=acting_user, reason=reason

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accreditation import emails
-from accreditation.enums import ApplicationStatus, DecisionOutcome
+from accreditation.enums import AccreditationEvent, ApplicationStatus, DecisionOutcome
 from accreditation.models import (
     Application,
     Assignment,
@@ -56,11 +56,13 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
     status in assessment.
     """
     _require_officer(acting_user)
-    if application.status not in (
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.IN_ASSESSMENT,
-    ):
-        raise AccreditationError("Assessors are assigned once an application is submitted.")
+    require_permission(
+        acting_user,
+        "accreditation.assign_assessors",
+        application,
+        "Assessors are assigned once an application is submitted.",
+        refusal=AccreditationError,
+    )
     if not assessor.is_assessor or not assessor.is_active:
         raise AccreditationError(f"{assessor} is not an assessor.")
     if application.assignments.filter(assessor=assessor).exists():
@@ -74,7 +76,7 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
         application=application, assessor=assessor, assigned_by=acting_user
     )
     record_event(
-        "accreditation.assignment.created",
+        AccreditationEvent.ASSIGNMENT_CREATED,
         assignment,
         actor=acting_user,
         new={"assessor": assessor.email},
@@ -94,8 +96,13 @@ def declare_conflict(
     Side effects: the declaration; an audit event. A conflicted assessor steps out.
     """
     _require_assessor(acting_user, assignment)
-    if assignment.conflict_declared_at is not None:
-        raise AccreditationError("You have already made your declaration.")
+    require_permission(
+        acting_user,
+        "accreditation.declare_conflict",
+        assignment,
+        "You have already made your declaration.",
+        refusal=AccreditationError,
+    )
     if has_conflict and not details.strip():
         raise AccreditationError("Say briefly what the conflict is.")
     assignment.has_conflict = has_conflict
@@ -103,7 +110,7 @@ def declare_conflict(
     assignment.conflict_declared_at = timezone.now()
     assignment.save(update_fields=["has_conflict", "conflict_details", "conflict_declared_at"])
     record_event(
-        "accreditation.assignment.conflict_declared",
+        AccreditationEvent.CONFLICT_DECLARED,
         assignment,
         actor=acting_user,
         new={"has_conflict": has_conflict},
@@ -116,11 +123,18 @@ def _require_assessing(assignment: Assignment, acting_user) -> None:
     assignment.refresh_from_db(fields=["completed_at", "conflict_declared_at", "has_conflict"])
     assignment.application.refresh_from_db(fields=["status"])
     if not assignment.may_open_evidence:
-        raise AccreditationError("Declare any conflict of interest first.")
-    if assignment.completed_at is not None:
-        raise AccreditationError("You have already sent your recommendation.")
-    if assignment.application.status != ApplicationStatus.IN_ASSESSMENT:
-        raise AccreditationError("This application is not being assessed at the moment.")
+        refusal = "Declare any conflict of interest first."
+    elif assignment.completed_at is not None:
+        refusal = "You have already sent your recommendation."
+    else:
+        refusal = "This application is not being assessed at the moment."
+    require_permission(
+        acting_user,
+        "accreditation.record_assessment",
+        assignment,
+        refusal,
+        refusal=AccreditationError,
+    )
 
 
 @transaction.atomic
@@ -139,7 +153,7 @@ def record_judgements(
             defaults={"outcome": outcome, "comment": comment},
         )
     record_event(
-        "accreditation.judgements.recorded",
+        AccreditationEvent.JUDGEMENTS_RECORDED,
         assignment,
         actor=acting_user,
         new={str(k): v[0] for k, v in judgements.items()},
@@ -167,7 +181,7 @@ def recommend(
     assignment.completed_at = timezone.now()
     assignment.save(update_fields=["recommendation", "recommendation_reason", "completed_at"])
     record_event(
-        "accreditation.assignment.recommended",
+        AccreditationEvent.RECOMMENDED,
         assignment,
         actor=acting_user,
         new={"recommendation": recommendation},
@@ -190,6 +204,13 @@ def request_more_information(
     Assessors' recommendations are reopened so they look again after the answer.
     """
     _require_officer(acting_user)
+    require_permission(
+        acting_user,
+        "accreditation.request_more_information",
+        application,
+        "More information can be asked for while an application is assessed.",
+        refusal=AccreditationError,
+    )
     if not message.strip():
         raise AccreditationError("Say what information you need.")
     set_application_state(
@@ -227,8 +248,13 @@ def decide_application(
         return Decision.objects.create(
             application=application, outcome=outcome, reasons=reasons, decided_by=acting_user
         )
-    if application.status != ApplicationStatus.ASSESSED:
-        raise AccreditationError("Decide once the assessors have sent their recommendations.")
+    require_permission(
+        acting_user,
+        "accreditation.decide_application",
+        application,
+        "Decide once the assessors have sent their recommendations.",
+        refusal=AccreditationError,
+    )
     if outcome == DecisionOutcome.AWARD:
         level = level or application.level_sought or AwardLevel.objects.order_by("position").first()
         set_application_state(application, ApplicationStatus.AWARDED, acting_user=acting_user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from accreditation.enums import AccreditationEvent
 from accreditation.models import AccreditationSettings, AwardLevel, Criterion, Round
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
@@ -40,7 +41,9 @@ def update_settings(*, acting_user, **values) -> AccreditationSettings:
     for name, value in values.items():
         setattr(current, name, value)
     current.save()
-    record_event("accreditation.settings.updated", current, actor=acting_user, old=old, new=values)
+    record_event(
+        AccreditationEvent.SETTINGS_UPDATED, current, actor=acting_user, old=old, new=values
+    )
     return current
 
 
@@ -55,7 +58,7 @@ def save_criterion(criterion: Criterion, *, acting_user, levels=None) -> Criteri
     if levels is not None:
         criterion.levels.set(levels)
     record_event(
-        "accreditation.criterion." + ("added" if created else "updated"),
+        AccreditationEvent.CRITERION_ADDED if created else AccreditationEvent.CRITERION_UPDATED,
         criterion,
         actor=acting_user,
         new={"title": criterion.title},
@@ -69,7 +72,7 @@ def save_level(level: AwardLevel, *, acting_user) -> AwardLevel:
     created = level.pk is None
     level.save()
     record_event(
-        "accreditation.level." + ("added" if created else "updated"),
+        AccreditationEvent.LEVEL_ADDED if created else AccreditationEvent.LEVEL_UPDATED,
         level,
         actor=acting_user,
         new={"name": level.name},
@@ -85,7 +88,7 @@ def save_round(award_round: Round, *, acting_user) -> Round:
     created = award_round.pk is None
     award_round.save()
     record_event(
-        "accreditation.round." + ("opened" if created else "updated"),
+        AccreditationEvent.ROUND_OPENED if created else AccreditationEvent.ROUND_UPDATED,
         award_round,
         actor=acting_user,
         new={"name": award_round.name, "closes_on": str(award_round.closes_on)},

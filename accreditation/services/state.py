@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation.enums import TRANSITIONS, ApplicationStatus
+from accreditation.enums import STATE_EVENTS, TRANSITIONS, ApplicationStatus
 from accreditation.errors import AccreditationError
 from accreditation.models import Application
 from platform_.audit.services import record_event
@@ -18,7 +18,7 @@ def set_application_state(
     """Move an application along the state machine, or refuse with a message.
 
     Side effects: the status (and its timestamps) saved; an audit event
-    ``accreditation.application.<new_state>`` with the old and new status. Callers check who may
+    (``STATE_EVENTS[new_state]``) with the old and new status. Callers check who may
     act; this checks only that the move is allowed from the current state.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -36,7 +36,7 @@ def set_application_state(
         fields.append("submitted_at")
     locked.save(update_fields=fields)
     record_event(
-        f"accreditation.application.{new_state}",
+        STATE_EVENTS[new_state],
         locked,
         actor=acting_user,
         old={"status": old_state},

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from accreditation import selectors, services
-from accreditation.enums import ApplicationStatus
 from accreditation.forms import (
     EvidenceForm,
     StartApplicationForm,
@@ -122,7 +121,8 @@ class ApplicationDetailView(ApplicationMixin, View):
                 "principle_count": application.version.principles.count(),
                 "may_edit": user.has_perm("accreditation.edit_application", application),
                 "may_submit": user.has_perm("accreditation.submit_application", application),
-                "is_open": application.status in ApplicationStatus.open(),
+                "may_resubmit": user.has_perm("accreditation.resubmit_application", application),
+                "may_withdraw": user.has_perm("accreditation.withdraw_application", application),
                 "info_request": application.info_requests.filter(responded_at__isnull=True).first(),
                 "decision": application.decisions.first(),
                 "response_form": response_form or SubmitResponseForm(),
@@ -240,7 +240,8 @@ class RemoveEvidenceView(ApplicationMixin, View):
 
 
 class SubmitView(ApplicationMixin, View):
-    permission_required = "accreditation.submit_application"
+    # The lead reaches the page in any state; the service refuses a wrong state with a message.
+    permission_required = "accreditation.lead_application"
     template_name = "accreditation/organisation/submit.html"
 
     def get(self, request, slug, pk):
@@ -269,7 +270,7 @@ class SubmitView(ApplicationMixin, View):
 class RespondView(ApplicationDetailView):
     """Answer a request for more information and resubmit."""
 
-    permission_required = "accreditation.submit_application"
+    permission_required = "accreditation.lead_application"
 
     def post(self, request, slug, pk):
         form = SubmitResponseForm(request.POST)
@@ -289,7 +290,7 @@ class RespondView(ApplicationDetailView):
 
 
 class WithdrawView(ApplicationMixin, View):
-    permission_required = "accreditation.withdraw_application"
+    permission_required = "accreditation.lead_application"
     template_name = "accreditation/organisation/withdraw.html"
 
     def get(self, request, slug, pk):

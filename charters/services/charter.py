@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from charters import default_charter, emails, public_cache, tasks
-from charters.enums import SignatureAction, VersionStatus
+from charters.enums import CharterEvent, SignatureAction, VersionStatus
 from charters.models import Charter, CharterVersion, Organisation, Principle
 from charters.services.errors import CharterError
 from platform_.accounts.permissions import require_permission
@@ -34,7 +34,7 @@ def create_default_charter(*, acting_user=None) -> Charter:
         )
         for position, (title, text, easy_read) in enumerate(default_charter.PRINCIPLES, start=1)
     )
-    record_event("charters.charter.created", charter, actor=acting_user)
+    record_event(CharterEvent.CHARTER_CREATED, charter, actor=acting_user)
     return charter
 
 
@@ -42,10 +42,13 @@ def _editable_draft(version: CharterVersion, acting_user) -> None:
     require_permission(
         acting_user, "charters.edit_charter", message="Only council officers can edit."
     )
-    if version.status != VersionStatus.DRAFT:
-        raise CharterError(
-            f"Version {version.number} is published and cannot change. Start a new draft."
-        )
+    require_permission(
+        acting_user,
+        "charters.edit_draft",
+        version,
+        f"Version {version.number} is published and cannot change. Start a new draft.",
+        refusal=CharterError,
+    )
 
 
 @transaction.atomic
@@ -75,7 +78,7 @@ def update_draft(
         ]
     )
     record_event(
-        "charters.draft.updated",
+        CharterEvent.DRAFT_UPDATED,
         version,
         actor=acting_user,
         old=old,
@@ -91,7 +94,7 @@ def add_principle(version: CharterVersion, *, acting_user, **fields) -> Principl
     last = version.principles.aggregate(last=Max("position"))["last"] or 0
     principle = Principle.objects.create(version=version, position=last + 1, **fields)
     record_event(
-        "charters.principle.added", principle, actor=acting_user, new={"title": principle.title}
+        CharterEvent.PRINCIPLE_ADDED, principle, actor=acting_user, new={"title": principle.title}
     )
     return principle
 
@@ -105,7 +108,7 @@ def update_principle(principle: Principle, *, acting_user, **fields) -> Principl
         setattr(principle, name, value)
     principle.save()
     record_event(
-        "charters.principle.updated",
+        CharterEvent.PRINCIPLE_UPDATED,
         principle,
         actor=acting_user,
         old=old,
@@ -120,7 +123,7 @@ def remove_principle(principle: Principle, *, acting_user) -> None:
     version = principle.version
     _editable_draft(version, acting_user)
     record_event(
-        "charters.principle.removed", principle, actor=acting_user, old={"title": principle.title}
+        CharterEvent.PRINCIPLE_REMOVED, principle, actor=acting_user, old={"title": principle.title}
     )
     principle.delete()
     for position, remaining in enumerate(version.principles.order_by("position"), start=1):
@@ -146,7 +149,7 @@ def move_principle(principle: Principle, *, acting_user, up: bool) -> Principle:
     principle.save(update_fields=["position"])
     neighbour.save(update_fields=["position"])
     record_event(
-        "charters.principle.moved",
+        CharterEvent.PRINCIPLE_MOVED,
         principle,
         actor=acting_user,
         new={"position": principle.position},
@@ -190,7 +193,7 @@ def start_new_draft(charter: Charter, *, acting_user) -> CharterVersion:
         for p in source.principles.order_by("position")
     )
     record_event(
-        "charters.draft.started", draft, actor=acting_user, new={"from_version": source.number}
+        CharterEvent.DRAFT_STARTED, draft, actor=acting_user, new={"from_version": source.number}
     )
     return draft
 
@@ -220,7 +223,7 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     version.published_by = acting_user
     version.save(update_fields=["number", "status", "published_at", "published_by", "updated_at"])
     record_event(
-        "charters.version.published", version, actor=acting_user, new={"number": version.number}
+        CharterEvent.VERSION_PUBLISHED, version, actor=acting_user, new={"number": version.number}
     )
     after_commit(public_cache.invalidate)
     if version.number > 1:

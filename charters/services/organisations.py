@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charters import emails
-from charters.enums import MembershipRole, MembershipStatus
+from charters.enums import CharterEvent, MembershipRole, MembershipStatus
 from charters.models import Membership, Organisation
 from charters.selectors import similar_organisations
 from charters.services.errors import CharterError, DuplicateOrganisation
@@ -51,7 +51,7 @@ def register_organisation(
     if not acting_user.is_organisation_member:
         acting_user.is_organisation_member = True
         acting_user.save(update_fields=["is_organisation_member"])
-    record_event("charters.organisation.registered", organisation, actor=acting_user)
+    record_event(CharterEvent.ORGANISATION_REGISTERED, organisation, actor=acting_user)
     return organisation
 
 
@@ -88,12 +88,12 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
     if open_membership is not None:  # invited: accepting the invitation
         open_membership.user = acting_user
         _activate(open_membership, decided_by=acting_user)
-        record_event("charters.membership.joined", open_membership, actor=acting_user)
+        record_event(CharterEvent.MEMBERSHIP_JOINED, open_membership, actor=acting_user)
         return open_membership
     membership = Membership.objects.create(
         organisation=organisation, user=acting_user, status=MembershipStatus.REQUESTED
     )
-    record_event("charters.membership.requested", membership, actor=acting_user)
+    record_event(CharterEvent.MEMBERSHIP_REQUESTED, membership, actor=acting_user)
     emails.join_requested(membership)
     return membership
 
@@ -119,7 +119,9 @@ def invite_member(organisation: Organisation, *, acting_user, email: str) -> Mem
         status=MembershipStatus.INVITED,
         defaults={"decided_by": acting_user},
     )
-    record_event("charters.membership.invited", membership, actor=acting_user, new={"email": email})
+    record_event(
+        CharterEvent.MEMBERSHIP_INVITED, membership, actor=acting_user, new={"email": email}
+    )
     emails.member_invited(membership)
     return membership
 
@@ -144,10 +146,15 @@ def approve_membership(membership: Membership, *, acting_user) -> Membership:
         membership.organisation,
         message="Only the organisation's lead can approve members.",
     )
-    if membership.status != MembershipStatus.REQUESTED:
-        raise CharterError("Only a request to join can be approved.")
+    require_permission(
+        acting_user,
+        "charters.approve_membership",
+        membership,
+        "Only a request to join can be approved.",
+        refusal=CharterError,
+    )
     _activate(membership, decided_by=acting_user)
-    record_event("charters.membership.approved", membership, actor=acting_user)
+    record_event(CharterEvent.MEMBERSHIP_APPROVED, membership, actor=acting_user)
     return membership
 
 
@@ -160,11 +167,16 @@ def decline_membership(membership: Membership, *, acting_user) -> Membership:
         membership.organisation,
         message="Only the organisation's lead can decline members.",
     )
-    if membership.status not in MembershipStatus.open():
-        raise CharterError("Only an open request or invitation can be declined.")
+    require_permission(
+        acting_user,
+        "charters.decline_membership",
+        membership,
+        "Only an open request or invitation can be declined.",
+        refusal=CharterError,
+    )
     membership.status = MembershipStatus.DECLINED
     membership.decided_at = timezone.now()
     membership.decided_by = acting_user
     membership.save(update_fields=["status", "decided_at", "decided_by"])
-    record_event("charters.membership.declined", membership, actor=acting_user)
+    record_event(CharterEvent.MEMBERSHIP_DECLINED, membership, actor=acting_user)
     return membership

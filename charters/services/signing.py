@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from charters import public_cache
-from charters.enums import SignatureAction
+from charters.enums import CharterEvent, SignatureAction
 from charters.models import Organisation, Pledge, Signature
 from charters.selectors import current_version
 from charters.services.errors import CharterError
@@ -63,7 +63,7 @@ def sign_charter(
     )
     _set_current_signature(organisation, signature)
     record_event(
-        "charters.charter.signed",
+        CharterEvent.CHARTER_SIGNED,
         signature,
         actor=acting_user,
         new={"version": version.number, "organisation": organisation.name},
@@ -82,9 +82,14 @@ def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) 
         message="Only the organisation's lead can withdraw its signature.",
     )
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require_permission(
+        acting_user,
+        "charters.withdraw_signature",
+        organisation,
+        f"{organisation.name} has not signed the charter.",
+        refusal=CharterError,
+    )
     current = organisation.current_signature
-    if current is None or current.action != SignatureAction.SIGNED:
-        raise CharterError(f"{organisation.name} has not signed the charter.")
     withdrawal = Signature.objects.create(
         organisation=organisation,
         version=current.version,
@@ -94,7 +99,7 @@ def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) 
     )
     _set_current_signature(organisation, withdrawal)
     record_event(
-        "charters.charter.withdrawn",
+        CharterEvent.CHARTER_WITHDRAWN,
         withdrawal,
         actor=acting_user,
         old={"version": current.version.number},
@@ -121,6 +126,6 @@ def record_pledge_met(pledge: Pledge, *, acting_user, met_on: date) -> Pledge:
         raise CharterError("The date a pledge was met cannot be in the future.")
     pledge.met_on = met_on
     pledge.save(update_fields=["met_on"])
-    record_event("charters.pledge.met", pledge, actor=acting_user, new={"met_on": str(met_on)})
+    record_event(CharterEvent.PLEDGE_MET, pledge, actor=acting_user, new={"met_on": str(met_on)})
     after_commit(public_cache.invalidate)
     return pledge

@@ -15,3 +15,11 @@ ROLE_FIELDS = {
     Role.ASSESSOR: "is_assessor",
     Role.ORGANISATION_MEMBER: "is_organisation_member",
 }
+
+
+class AccountsEvent(models.TextChoices):
+    """Audit event keys for people and invitations (platform_.audit.services.record_event)."""
+
+    INVITATION_CREATED = "accounts.invitation.created", "Invitation sent"
+    INVITATION_REVOKED = "accounts.invitation.revoked", "Invitation revoked"
+    INVITATION_ACCEPTED = "accounts.invitation.accepted", "Invitation accepted"

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from platform_.accounts.enums import ROLE_FIELDS, Role
+from platform_.accounts.enums import ROLE_FIELDS, AccountsEvent, Role
 from platform_.accounts.models import Invitation, User
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
@@ -59,7 +59,7 @@ def invite_person(
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
         invitation.save()
         record_event(
-            "accounts.invitation.created",
+            AccountsEvent.INVITATION_CREATED,
             invitation,
             actor=acting_user,
             new={"email": email, "role": role},
@@ -94,7 +94,7 @@ def revoke_invitation(invitation: Invitation, *, acting_user: User) -> Invitatio
         raise ValidationError("This invitation has already been accepted.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record_event("accounts.invitation.revoked", invitation, actor=acting_user)
+    record_event(AccountsEvent.INVITATION_REVOKED, invitation, actor=acting_user)
     return invitation
 
 
@@ -156,6 +156,6 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     record_event(
-        "accounts.invitation.accepted", invitation, actor=user, new={"role": invitation.role}
+        AccountsEvent.INVITATION_ACCEPTED, invitation, actor=user, new={"role": invitation.role}
     )
     return user
