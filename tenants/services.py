@@ -15,8 +15,12 @@ from charters.services import create_default_charter
 from platform_.accounts.enums import Role
 from platform_.accounts.services import invite_person
 from tenants.enums import LifecycleStatus, TenantKind
-from tenants.models import TEMPLATE_SCHEMA_NAME, Domain, Tenant
-from tenants.schema_cloning import SchemaCloneUnavailable, clone_template_schema
+from tenants.models import EXTENSIONS_SCHEMA, TEMPLATE_SCHEMA_NAME, Domain, Tenant
+from tenants.schema_cloning import (
+    SchemaCloneUnavailable,
+    clone_template_schema,
+    move_template_extensions,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +35,13 @@ def ensure_platform() -> Tenant:
     """Make sure the public tenant (the platform host) and the migrated template schema exist.
 
     Idempotent; run after every migrate (``manage.py setup_platform``). Side effects: the public
-    Tenant row and its Domain (PLATFORM_DOMAIN); the template schema, migrated from zero the
-    first time only (later migrate_schemas runs keep it current, as it is a Tenant row).
+    Tenant row and its Domain (PLATFORM_DOMAIN); the shared schema for PostgreSQL extensions; the
+    template schema, migrated from zero the first time only (later migrate_schemas runs keep it
+    current, as it is a Tenant row); any extension a migration created in the template moved to
+    the shared schema, where every tenant finds it.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {EXTENSIONS_SCHEMA}")
     public, _ = Tenant.objects.get_or_create(
         schema_name="public",
         defaults={
@@ -56,6 +64,7 @@ def ensure_platform() -> Tenant:
     if created or not schema_exists(TEMPLATE_SCHEMA_NAME):
         template.create_schema(check_if_exists=True, verbosity=0)
         connection.set_schema_to_public()
+    move_template_extensions()
     return public
 
 
