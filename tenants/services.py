@@ -120,15 +120,28 @@ def _create_schema(tenant: Tenant) -> None:
         connection.set_schema_to_public()
 
 
-def set_tenant_status(tenant: Tenant, new_status: str) -> Tenant:
-    """Move a tenant through its lifecycle. Side effect: the host cache dropped (signals)."""
+def set_tenant_status(tenant: Tenant, new_status: str, *, acting_user) -> Tenant:
+    """Move a tenant through its lifecycle.
+
+    Side effects: the status and its time written; the change logged with the actor (platform
+    staff, or None for the system) -- not an audit event, as the audit log lives in tenant
+    schemas and platform staff in public; the host cache dropped (signals).
+    """
     if new_status == LifecycleStatus.TEMPLATE or tenant.is_template:
         raise ValidationError("The template schema's status cannot change.")
     if new_status not in LifecycleStatus.values:
         raise ValidationError(f"Unknown status {new_status!r}.")
+    old_status = tenant.status
     tenant.status = new_status
     tenant.status_changed_at = timezone.now()
     tenant.save(update_fields=["status", "status_changed_at"])
+    logger.info(
+        "Tenant %s status %s -> %s by %s",
+        tenant.schema_name,
+        old_status,
+        new_status,
+        getattr(acting_user, "email", None) or "the system",
+    )
     return tenant
 
 
