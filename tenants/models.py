@@ -10,6 +10,9 @@ from tenants.branding import validate_brand_colour, validate_logo
 from tenants.enums import LifecycleStatus, TenantKind
 
 TEMPLATE_SCHEMA_NAME = "cocharter_template"
+# PostgreSQL extensions used by tenant apps live here, on every tenant's search_path
+# (PG_EXTRA_SEARCH_PATHS): an extension exists once per database, so it cannot live in each schema.
+EXTENSIONS_SCHEMA = "extensions"
 
 slug_validator = RegexValidator(
     r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$",

@@ -14,8 +14,12 @@ from platform_.accounts.enums import Role
 from platform_.accounts.services import invite_person
 from platform_.background import after_commit
 from tenants.enums import LifecycleStatus, TenantKind
-from tenants.models import TEMPLATE_SCHEMA_NAME, Domain, Tenant
-from tenants.schema_cloning import SchemaCloneUnavailable, clone_template_schema
+from tenants.models import EXTENSIONS_SCHEMA, TEMPLATE_SCHEMA_NAME, Domain, Tenant
+from tenants.schema_cloning import (
+    SchemaCloneUnavailable,
+    clone_template_schema,
+    move_template_extensions,
+)
 from tenants.signals import schema_provisioned
 
 logger = logging.getLogger(__name__)
@@ -31,9 +35,13 @@ def ensure_platform() -> Tenant:
     """Make sure the public tenant (the platform host) and the migrated template schema exist.
 
     Idempotent; run after every migrate (``manage.py setup_platform``). Side effects: the public
-    Tenant row and its Domain (PLATFORM_DOMAIN); the template schema, migrated from zero the
-    first time only (later migrate_schemas runs keep it current, as it is a Tenant row).
+    Tenant row and its Domain (PLATFORM_DOMAIN); the shared schema for PostgreSQL extensions; the
+    template schema, migrated from zero the first time only (later migrate_schemas runs keep it
+    current, as it is a Tenant row); any extension a migration created in the template moved to
+    the shared schema, where every tenant finds it.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {EXTENSIONS_SCHEMA}")
     public, _ = Tenant.objects.get_or_create(
         schema_name="public",
         defaults={
@@ -56,6 +64,7 @@ def ensure_platform() -> Tenant:
     if created or not schema_exists(TEMPLATE_SCHEMA_NAME):
         template.create_schema(check_if_exists=True, verbosity=0)
         connection.set_schema_to_public()
+    move_template_extensions()
     return public
 
 
@@ -111,15 +120,28 @@ def _create_schema(tenant: Tenant) -> None:
         connection.set_schema_to_public()
 
 
-def set_tenant_status(tenant: Tenant, new_status: str) -> Tenant:
-    """Move a tenant through its lifecycle. Side effect: the host cache dropped (signals)."""
+def set_tenant_status(tenant: Tenant, new_status: str, *, acting_user) -> Tenant:
+    """Move a tenant through its lifecycle.
+
+    Side effects: the status and its time written; the change logged with the actor (platform
+    staff, or None for the system) -- not an audit event, as the audit log lives in tenant
+    schemas and platform staff in public; the host cache dropped (signals).
+    """
     if new_status == LifecycleStatus.TEMPLATE or tenant.is_template:
         raise ValidationError("The template schema's status cannot change.")
     if new_status not in LifecycleStatus.values:
         raise ValidationError(f"Unknown status {new_status!r}.")
+    old_status = tenant.status
     tenant.status = new_status
     tenant.status_changed_at = timezone.now()
     tenant.save(update_fields=["status", "status_changed_at"])
+    logger.info(
+        "Tenant %s status %s -> %s by %s",
+        tenant.schema_name,
+        old_status,
+        new_status,
+        getattr(acting_user, "email", None) or "the system",
+    )
     return tenant
 
 

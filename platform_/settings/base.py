@@ -77,6 +77,12 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # Set search_path once per schema switch rather than before every query (half the round trips).
 TENANT_LIMIT_SET_CALLS = True
+# PostgreSQL extensions live in one shared schema (tenants.models.EXTENSIONS_SCHEMA, created by
+# setup_platform), searched after the tenant's own and public.
+PG_EXTRA_SEARCH_PATHS = ["extensions"]
+# django-tenants would check at start-up, with a query, that no tenant uses that schema name; but
+# collectstatic runs at image build time with no database, and tenant schemas are all "t_<slug>".
+SKIP_PG_EXTRA_VALIDATION = True
 # Media of each tenant lives under MEDIA_ROOT/<schema_name>/.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 

@@ -32,3 +32,9 @@ ACCOUNT_RATE_LIMITS = False
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))
 STORAGES["platform"]["OPTIONS"]["location"] = MEDIA_ROOT / "platform"
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")
+
+# --- A throwaway tenant app for the cloning tests -------------------------------------------------
+# Its migration creates the objects a schema clone most easily gets wrong (tests/tenants/driftapp),
+# so the template of every test run holds them and every provisioned test tenant is checked.
+TENANT_APPS = [*TENANT_APPS, "tests.tenants.driftapp"]
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.tenants.driftapp"]
