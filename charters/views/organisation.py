@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -98,6 +99,7 @@ class OrganisationDetailView(OrganisationObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         organisation = self.organisation
         signature = organisation.current_signature
+        tenant = self.request.tenant
         return {
             **super().get_context_data(**kwargs),
             "organisation": organisation,
@@ -108,8 +110,12 @@ class OrganisationDetailView(OrganisationObjectMixin, TemplateView):
             "history": organisation.signatures.select_related("version", "recorded_by"),
             "current": selectors.current_version(),
             "invite_form": InviteMemberForm(),
-            "badge_url": self.request.build_absolute_uri(f"/badge/{organisation.slug}.svg"),
-            "entry_url": self.request.build_absolute_uri(f"/register/{organisation.slug}/"),
+            # Pasted into the organisation's own website: the tenant's real domain, never the
+            # Host this page happened to be asked for.
+            "badge_url": tenant.build_url(reverse("charters:badge", args=[organisation.slug])),
+            "entry_url": tenant.build_url(
+                reverse("charters:register.entry", args=[organisation.slug])
+            ),
         }
 
 

@@ -1,10 +1,14 @@
 """How allauth behaves in a multi-tenant site."""
 
+from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.db import connection
+
+from platform_.site_urls import rebase, site_host
 
 
 def tenant_from_email() -> str:
@@ -14,6 +18,14 @@ def tenant_from_email() -> str:
         return settings.DEFAULT_FROM_EMAIL
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((f"{tenant.name} via CoCharter", address))
+
+
+@dataclass(frozen=True)
+class OwnSite:
+    """Stands in for allauth's ``current_site`` in emails, which is otherwise the request's Host."""
+
+    domain: str
+    name: str
 
 
 class TenantAccountAdapter(DefaultAccountAdapter):
@@ -30,3 +42,37 @@ class TenantAccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return tenant_from_email()
+
+    # --- Links in allauth's emails -------------------------------------------------------------
+    # allauth builds them with request.build_absolute_uri, i.e. from the Host header, which an
+    # attacker chooses: a password-reset link could then send its key to their server. Every link
+    # is rebuilt on the site's own domain, scheme and port instead (DESIGN section 7).
+
+    def build_absolute_uri(self, request, location: str) -> str:
+        return rebase(location)
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return self.build_absolute_uri(
+            request, super().get_email_confirmation_url(request, emailconfirmation)
+        )
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return self.build_absolute_uri(self.request, super().get_reset_password_from_key_url(key))
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # The links allauth puts in the context without a hook of ours (the sign-up and
+        # password-reset links in "unknown account" and "account already exists"), and the site's
+        # name and domain, are taken from the request too.
+        request = allauth_context.request
+        context = dict(context)
+        if request is not None:
+            request_root = request.build_absolute_uri("/")
+            for name, value in context.items():
+                if isinstance(value, str) and value.startswith(request_root):
+                    context[name] = self.build_absolute_uri(request, value)
+        tenant = getattr(connection, "tenant", None)
+        context["current_site"] = OwnSite(
+            domain=site_host(),
+            name=tenant.name if connection.schema_name != "public" else "CoCharter",
+        )
+        return super().render_mail(template_prefix, email, context, headers=headers)
