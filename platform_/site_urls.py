@@ -31,3 +31,17 @@ def rebase(url: str) -> str:
     """The same path, query and fragment as ``url``, on this site's own scheme and host."""
     parts = urlsplit(url)
     return site_url(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))
+
+
+def own_hosts() -> set[str]:
+    """Every host name of the current tenant (or the platform), bare and with the configured port.
+
+    The only hosts a redirect may lead to: ALLOWED_HOSTS also admits every other council's
+    subdomain, and subdomains that belong to nobody.
+    """
+    tenant = getattr(connection, "tenant", None)
+    if connection.schema_name != "public" and hasattr(tenant, "domains"):
+        names = set(tenant.domains.values_list("domain", flat=True))
+    else:
+        names = {settings.PLATFORM_DOMAIN}
+    return names | {f"{name}{settings.SITE_PORT_SUFFIX}" for name in names}

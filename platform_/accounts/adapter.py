@@ -7,8 +7,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.db import connection
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from platform_.site_urls import rebase, site_host
+from platform_.site_urls import own_hosts, rebase, site_host
 
 
 def tenant_from_email() -> str:
@@ -42,6 +43,18 @@ class TenantAccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return tenant_from_email()
+
+    def is_safe_url(self, url: str) -> bool:
+        # allauth's own check trusts every host in ALLOWED_HOSTS, and ".localhost" (or the
+        # platform's domain) there covers every council and subdomains of nobody: ?next= after
+        # signing in could lead to another council's look-alike page. Only relative URLs and the
+        # current council's own hosts are safe (DESIGN section 13).
+        request = allauth_context.request
+        return url_has_allowed_host_and_scheme(
+            url,
+            allowed_hosts=own_hosts(),
+            require_https=request is not None and request.is_secure(),
+        )
 
     # --- Links in allauth's emails -------------------------------------------------------------
     # allauth builds them with request.build_absolute_uri, i.e. from the Host header, which an
