@@ -197,7 +197,11 @@ class SignCharterView(OrganisationObjectMixin, View):
     def post(self, request, slug):
         form = SignatureForm(request.POST)
         pledges = PledgeFormSet(request.POST, prefix="pledges")
-        if not (form.is_valid() and pledges.is_valid()):
+        form_valid, pledges_valid = form.is_valid(), pledges.is_valid()
+        if not (form_valid and pledges_valid):
+            # "Up to 10 pledges" belongs to no one pledge: shown in the page's error summary.
+            for error in pledges.non_form_errors():
+                form.add_error(None, error)
             return self._render(form, pledges)
         try:
             services.sign_charter(
