@@ -83,6 +83,7 @@ class RegisterOrganisationView(RoleRequiredMixin, View):
                 {
                     "form": OrganisationForm(data),
                     "matches": duplicate.matches,
+                    "unlisted_matches": duplicate.unlisted,
                 },
             )
         except services.CharterError as error:
@@ -120,17 +121,26 @@ class OrganisationDetailView(OrganisationObjectMixin, TemplateView):
 
 
 class JoinOrganisationView(RoleRequiredMixin, View):
-    """Ask to join (or accept an invitation to) an organisation."""
+    """Ask to join (or accept an invitation to) an organisation.
+
+    Only organisations the person may see: an unlisted one is not found for outsiders, as if it
+    did not exist, so its page reveals neither its details nor that it is there. People join it
+    by the invitation its lead sends.
+    """
 
     permission_required = "charters.register_organisation"
     template_name = "charters/organisation/join.html"
 
+    def get_organisation(self) -> Organisation:
+        return get_object_or_404(
+            selectors.organisations_visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
+
     def get(self, request, slug):
-        organisation = get_object_or_404(Organisation, slug=slug)
-        return render(request, self.template_name, {"organisation": organisation})
+        return render(request, self.template_name, {"organisation": self.get_organisation()})
 
     def post(self, request, slug):
-        organisation = get_object_or_404(Organisation, slug=slug)
+        organisation = self.get_organisation()
         try:
             membership = services.request_to_join(organisation, acting_user=request.user)
         except services.CharterError as error:
