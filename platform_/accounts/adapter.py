@@ -5,6 +5,7 @@ from email.utils import formataddr, parseaddr
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal.ratelimit import get_ip
 from django.conf import settings
 from django.db import connection
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,6 +56,18 @@ class TenantAccountAdapter(DefaultAccountAdapter):
             allowed_hosts=own_hosts(),
             require_https=request is not None and request.is_secure(),
         )
+
+    # --- Throttling failed sign-ins --------------------------------------------------------------
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # The key of the "5 failures in 5 minutes" limit (ACCOUNT_RATE_LIMITS "login_failed").
+        # allauth's is the address and the request's Host: anyone who knows an address could lock
+        # its owner out, and a new Host port gave fresh attempts. Keyed by address and client
+        # instead, an attacker slows only their own client; the per-IP limit still slows one
+        # client trying many addresses. Cache keys are tenant-scoped by the key function. A
+        # private allauth hook (65.x), so tests/accounts/test_login_throttle.py pins its effect.
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{login}:{get_ip(request)}"
 
     # --- Links in allauth's emails -------------------------------------------------------------
     # allauth builds them with request.build_absolute_uri, i.e. from the Host header, which an
