@@ -17,6 +17,7 @@ from charters.forms import (
     WithdrawForm,
 )
 from charters.models import Membership, Organisation, Pledge
+from platform_ import ratelimit
 from platform_.accounts.permissions import RoleRequiredMixin
 
 
@@ -58,6 +59,15 @@ class RegisterOrganisationView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"form": OrganisationForm()})
 
     def post(self, request):
+        # Throttled here, not in the service: only the request knows the client's address, and
+        # the demo and tasks that call the service need no throttle. Every attempt counts, as
+        # the duplicate-name check answers whether a name is registered.
+        try:
+            ratelimit.check(request, "charters.register_organisation")
+        except ratelimit.Throttled as error:
+            return ratelimit.throttled_response(
+                request, error, message="You have tried to register organisations too many times."
+            )
         form = OrganisationForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
@@ -140,6 +150,13 @@ class JoinOrganisationView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"organisation": self.get_organisation()})
 
     def post(self, request, slug):
+        # Before the lookup, so probing for organisations' addresses counts too (see above).
+        try:
+            ratelimit.check(request, "charters.join_organisation")
+        except ratelimit.Throttled as error:
+            return ratelimit.throttled_response(
+                request, error, message="You have asked to join organisations too many times."
+            )
         organisation = self.get_organisation()
         try:
             membership = services.request_to_join(organisation, acting_user=request.user)
