@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from charters.enums import OrganisationKind
-from charters.models import Organisation, Principle
+from charters.models import CharterVersion, Organisation, Pledge, Principle, Signature
 from charters.validators import normalise_postcode
 
 PICTURE_MAX_BYTES = 2 * 1024 * 1024
@@ -21,13 +21,24 @@ class DraftForm(forms.Form):
     co_writers = forms.CharField(
         label="Who wrote it with you",
         required=False,
-        help_text="One person or group on each line, for example: Parent Carer Forum.",
+        help_text=(
+            "One person or group on each line, for example: Parent Carer Forum. "
+            f"Up to {CharterVersion.MAX_CO_WRITERS}."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def clean_co_writers(self) -> list[str]:
         lines = self.cleaned_data["co_writers"].splitlines()
-        return [line.strip() for line in lines if line.strip()]
+        names = [line.strip() for line in lines if line.strip()]
+        longest = CharterVersion._meta.get_field("co_writers").base_field.max_length
+        if len(names) > CharterVersion.MAX_CO_WRITERS:
+            raise forms.ValidationError(
+                f"List up to {CharterVersion.MAX_CO_WRITERS} people or groups."
+            )
+        if any(len(name) > longest for name in names):
+            raise forms.ValidationError(f"Each name must be {longest} characters or fewer.")
+        return names
 
 
 class PrincipleForm(forms.ModelForm):
@@ -121,7 +132,9 @@ class SignatureForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
-    text = forms.CharField(label="Pledge", max_length=300, required=False)
+    text = forms.CharField(
+        label="Pledge", max_length=Pledge._meta.get_field("text").max_length, required=False
+    )
     target_date = forms.DateField(
         label="Target date",
         required=False,
@@ -141,7 +154,23 @@ class PledgeForm(forms.Form):
         return cleaned
 
 
-PledgeFormSet = forms.formset_factory(PledgeForm, extra=3, max_num=10)
+class BasePledgeFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": "You can make up to %(num)d pledges.",
+    }
+
+
+# validate_max and absolute_max: the page shows at most MAX_PLEDGES, and a crafted POST with more
+# forms is refused rather than stored (DESIGN section 13).
+PledgeFormSet = forms.formset_factory(
+    PledgeForm,
+    formset=BasePledgeFormSet,
+    extra=3,
+    max_num=Signature.MAX_PLEDGES,
+    validate_max=True,
+    absolute_max=Signature.MAX_PLEDGES,
+)
 
 
 class WithdrawForm(forms.Form):

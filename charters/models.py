@@ -51,6 +51,7 @@ class CharterVersion(models.Model):
     easy_read_introduction = models.TextField(blank=True)
     # Who wrote it with the council: people or groups (a parent carer forum, a youth council).
     co_writers = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    MAX_CO_WRITERS = 50
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -234,6 +235,9 @@ class Signature(models.Model):
 
     Withdrawing is a new record, never a deletion, so the register's history can be shown.
     """
+
+    # The sign page offers this many pledges; the form and sign_charter both refuse more.
+    MAX_PLEDGES = 10
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="signatures"

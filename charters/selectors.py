@@ -39,13 +39,40 @@ def similar_organisations(name: str) -> QuerySet[Organisation]:
     return Organisation.objects.filter(name_key=name_key(name)).order_by("name")
 
 
+def _listed() -> Q:
+    """On the public register: its latest record is a signature that agreed to be listed.
+
+    Every other organisation (not signed yet, signed without agreeing, withdrawn) is unlisted:
+    nobody there has agreed to be shown, so its name and address are shown only to the people in
+    organisations_visible_to.
+    """
+    return Q(
+        current_signature__action=SignatureAction.SIGNED,
+        current_signature__consent_to_publish=True,
+    )
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """Organisations whose name and address ``user`` may see.
+
+    Those on the public register; those the person belongs to, asked to join or was invited to
+    (by account or by email address); every one for council officers.
+    """
+    if user.has_perm("charters.view_all_organisations"):
+        return Organisation.objects.all()
+    if not user.is_authenticated:
+        return Organisation.objects.filter(_listed())
+    own = Membership.objects.filter(
+        Q(user=user, status__in=[MembershipStatus.ACTIVE, *MembershipStatus.open()])
+        | Q(status=MembershipStatus.INVITED, invited_email__iexact=user.email)
+    )
+    return Organisation.objects.filter(_listed() | Q(pk__in=own.values("organisation_id")))
+
+
 def register_entries(*, query: str = "", kind: str = "", area: str = "") -> QuerySet[Organisation]:
     """Organisations whose latest record is a signature and who agreed to be listed."""
     entries = (
-        Organisation.objects.filter(
-            current_signature__action=SignatureAction.SIGNED,
-            current_signature__consent_to_publish=True,
-        )
+        Organisation.objects.filter(_listed())
         .select_related("current_signature__version")
         .prefetch_related(
             Prefetch("current_signature__pledges", queryset=Pledge.objects.order_by("target_date"))

@@ -68,6 +68,11 @@ def update_draft(
     version.introduction = introduction
     version.easy_read_introduction = easy_read_introduction
     version.co_writers = [name.strip() for name in (co_writers or []) if name.strip()]
+    longest = CharterVersion._meta.get_field("co_writers").base_field.max_length
+    if len(version.co_writers) > CharterVersion.MAX_CO_WRITERS:
+        raise CharterError(f"List up to {CharterVersion.MAX_CO_WRITERS} people or groups.")
+    if any(len(name) > longest for name in version.co_writers):
+        raise CharterError(f"Each name must be {longest} characters or fewer.")
     version.save(
         update_fields=[
             "title",

@@ -13,6 +13,11 @@ class CharterError(ValidationError):
 
 @dataclass
 class DuplicateOrganisation(Exception):
-    """Organisations with the same name exist; the person may ask to join one of them."""
+    """Organisations with the same name exist; the person may ask to join one of them.
+
+    ``matches`` holds only those the person may see; ``unlisted`` counts the others, whose
+    details must not be shown to them.
+    """
 
     matches: list
+    unlisted: int = 0

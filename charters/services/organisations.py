@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from charters import emails
 from charters.enums import CharterEvent, MembershipRole, MembershipStatus
 from charters.models import Membership, Organisation
-from charters.selectors import similar_organisations
+from charters.selectors import organisations_visible_to, similar_organisations
 from charters.services.errors import CharterError, DuplicateOrganisation
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
@@ -31,14 +31,30 @@ def register_organisation(
         message="Sign in to register an organisation.",
     )
     matches = list(similar_organisations(details["name"]))
+    # An unlisted organisation is still matched, so it is not registered twice, but the error
+    # carries none of its details unless the person may already see them.
+    visible = set(
+        organisations_visible_to(acting_user)
+        .filter(pk__in=[match.pk for match in matches])
+        .values_list("pk", flat=True)
+    )
     if matches and not confirmed_different:
-        raise DuplicateOrganisation(matches)
+        raise DuplicateOrganisation(
+            [match for match in matches if match.pk in visible],
+            unlisted=len(matches) - len(visible),
+        )
     organisation = Organisation(created_by=acting_user, **details)
     organisation.slug = _unique_slug(organisation.name)
     organisation.full_clean()
-    if any(match.postcode == organisation.postcode for match in matches):
+    same_place = [match for match in matches if match.postcode == organisation.postcode]
+    if any(match.pk in visible for match in same_place):
         raise CharterError(
             f"{organisation.name} at {organisation.postcode} is already registered. Ask to join it."
+        )
+    if same_place:
+        raise CharterError(
+            "An organisation with this name and postcode is already registered. "
+            "Ask the person who registered it to invite you."
         )
     organisation.save()
     Membership.objects.create(

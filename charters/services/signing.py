@@ -46,8 +46,7 @@ def sign_charter(
     current = organisation.current_signature
     if current and current.action == SignatureAction.SIGNED and current.version_id == version.pk:
         raise CharterError(f"{organisation.name} has already signed version {version.number}.")
-    if any(target < timezone.localdate() for _, target in pledges):
-        raise CharterError("A pledge's target date cannot be in the past.")
+    _check_pledges(pledges)
     signature = Signature.objects.create(
         organisation=organisation,
         version=version,
@@ -105,6 +104,17 @@ def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) 
         old={"version": current.version.number},
     )
     return withdrawal
+
+
+def _check_pledges(pledges) -> None:
+    # The form refuses these too; the service is what every caller goes through.
+    if len(pledges) > Signature.MAX_PLEDGES:
+        raise CharterError(f"You can make up to {Signature.MAX_PLEDGES} pledges.")
+    longest = Pledge._meta.get_field("text").max_length
+    if any(not text.strip() or len(text) > longest for text, _ in pledges):
+        raise CharterError(f"Each pledge must be between 1 and {longest} characters.")
+    if any(target < timezone.localdate() for _, target in pledges):
+        raise CharterError("A pledge's target date cannot be in the past.")
 
 
 def _set_current_signature(organisation: Organisation, signature: Signature) -> None:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,6 +17,7 @@ from charters.forms import (
     WithdrawForm,
 )
 from charters.models import Membership, Organisation, Pledge
+from platform_ import ratelimit
 from platform_.accounts.permissions import RoleRequiredMixin
 
 
@@ -57,6 +59,15 @@ class RegisterOrganisationView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"form": OrganisationForm()})
 
     def post(self, request):
+        # Throttled here, not in the service: only the request knows the client's address, and
+        # the demo and tasks that call the service need no throttle. Every attempt counts, as
+        # the duplicate-name check answers whether a name is registered.
+        try:
+            ratelimit.check(request, "charters.register_organisation")
+        except ratelimit.Throttled as error:
+            return ratelimit.throttled_response(
+                request, error, message="You have tried to register organisations too many times."
+            )
         form = OrganisationForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
@@ -82,6 +93,7 @@ class RegisterOrganisationView(RoleRequiredMixin, View):
                 {
                     "form": OrganisationForm(data),
                     "matches": duplicate.matches,
+                    "unlisted_matches": duplicate.unlisted,
                 },
             )
         except services.CharterError as error:
@@ -98,6 +110,7 @@ class OrganisationDetailView(OrganisationObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         organisation = self.organisation
         signature = organisation.current_signature
+        tenant = self.request.tenant
         return {
             **super().get_context_data(**kwargs),
             "organisation": organisation,
@@ -108,23 +121,43 @@ class OrganisationDetailView(OrganisationObjectMixin, TemplateView):
             "history": organisation.signatures.select_related("version", "recorded_by"),
             "current": selectors.current_version(),
             "invite_form": InviteMemberForm(),
-            "badge_url": self.request.build_absolute_uri(f"/badge/{organisation.slug}.svg"),
-            "entry_url": self.request.build_absolute_uri(f"/register/{organisation.slug}/"),
+            # Pasted into the organisation's own website: the tenant's real domain, never the
+            # Host this page happened to be asked for.
+            "badge_url": tenant.build_url(reverse("charters:badge", args=[organisation.slug])),
+            "entry_url": tenant.build_url(
+                reverse("charters:register.entry", args=[organisation.slug])
+            ),
         }
 
 
 class JoinOrganisationView(RoleRequiredMixin, View):
-    """Ask to join (or accept an invitation to) an organisation."""
+    """Ask to join (or accept an invitation to) an organisation.
+
+    Only organisations the person may see: an unlisted one is not found for outsiders, as if it
+    did not exist, so its page reveals neither its details nor that it is there. People join it
+    by the invitation its lead sends.
+    """
 
     permission_required = "charters.register_organisation"
     template_name = "charters/organisation/join.html"
 
+    def get_organisation(self) -> Organisation:
+        return get_object_or_404(
+            selectors.organisations_visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
+
     def get(self, request, slug):
-        organisation = get_object_or_404(Organisation, slug=slug)
-        return render(request, self.template_name, {"organisation": organisation})
+        return render(request, self.template_name, {"organisation": self.get_organisation()})
 
     def post(self, request, slug):
-        organisation = get_object_or_404(Organisation, slug=slug)
+        # Before the lookup, so probing for organisations' addresses counts too (see above).
+        try:
+            ratelimit.check(request, "charters.join_organisation")
+        except ratelimit.Throttled as error:
+            return ratelimit.throttled_response(
+                request, error, message="You have asked to join organisations too many times."
+            )
+        organisation = self.get_organisation()
         try:
             membership = services.request_to_join(organisation, acting_user=request.user)
         except services.CharterError as error:
@@ -191,7 +224,11 @@ class SignCharterView(OrganisationObjectMixin, View):
     def post(self, request, slug):
         form = SignatureForm(request.POST)
         pledges = PledgeFormSet(request.POST, prefix="pledges")
-        if not (form.is_valid() and pledges.is_valid()):
+        form_valid, pledges_valid = form.is_valid(), pledges.is_valid()
+        if not (form_valid and pledges_valid):
+            # "Up to 10 pledges" belongs to no one pledge: shown in the page's error summary.
+            for error in pledges.non_form_errors():
+                form.add_error(None, error)
             return self._render(form, pledges)
         try:
             services.sign_charter(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -167,7 +168,11 @@ class BadgeView(View):
                     "organisation": organisation,
                     "tenant": request.tenant,
                     "signed_on": organisation.current_signature.recorded_at,
-                    "entry_url": request.build_absolute_uri(f"/register/{organisation.slug}/"),
+                    # Cached for everyone: built from the tenant's own domain, not this request's
+                    # Host, which its sender chooses.
+                    "entry_url": request.tenant.build_url(
+                        reverse("charters:register.entry", args=[organisation.slug])
+                    ),
                 },
             )
 

@@ -30,7 +30,7 @@ def test_registering_makes_the_person_its_lead(tenant_a, lead_a):
     assert (event.actor_id, event.object_id) == (lead_a.pk, str(organisation.pk))
 
 
-def test_a_duplicate_name_is_caught_kindly(tenant_a, organisation_a):
+def test_a_duplicate_name_is_caught_kindly(tenant_a, organisation_a, signed_a):
     other = make_user(tenant_a, "other@school.test")
     with pytest.raises(services.DuplicateOrganisation) as caught:
         register(tenant_a, other, name="the OAKFIELD primary school!")

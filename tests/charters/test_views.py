@@ -159,7 +159,7 @@ def test_organisation_form_errors_are_summarised_and_input_kept(tenant_a, client
     assert 'value="Oakfield Primary School"' in html
 
 
-def test_duplicate_name_offers_to_join_instead(tenant_a, organisation_a, client_a):
+def test_duplicate_name_offers_to_join_instead(tenant_a, organisation_a, signed_a, client_a):
     login(client_a, tenant_a, make_user(tenant_a, "other@alpha.test"))
     html = client_a.post("/org/new/", ORGANISATION).content.decode()
     assert "Is this your organisation?" in html
@@ -188,9 +188,7 @@ def test_sign_form_errors_keep_input(tenant_a, organisation_a, lead_a, published
     assert 'value="Pat"' in html and 'value="A pledge"' in html
 
 
-def test_organisation_pages_refuse_people_outside_it(
-    tenant_a, organisation_a, published_a, client_a
-):
+def test_organisation_pages_refuse_people_outside_it(tenant_a, organisation_a, signed_a, client_a):
     outsider = make_user(tenant_a, "outsider@alpha.test", is_organisation_member=True)
     login(client_a, tenant_a, outsider)
     assert client_a.get("/org/oakfield-primary-school/").status_code == 403
