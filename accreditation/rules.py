@@ -34,11 +34,6 @@ def _assignment(user, application):
 
 
 @rules.predicate
-def is_assigned_assessor(user, application) -> bool:
-    return _assignment(user, application) is not None
-
-
-@rules.predicate
 def has_cleared_conflicts(user, application) -> bool:
     assignment = _assignment(user, application)
     return assignment is not None and assignment.may_open_evidence
@@ -51,14 +46,18 @@ def is_assigned_to(user, assignment) -> bool:
 
 rules.add_perm("accreditation.manage", tenant_officer)
 rules.add_perm("accreditation.start_application", is_on_tenant_site & is_organisation_lead)
-rules.add_perm(
-    "accreditation.view_application", is_member_of_applicant | tenant_officer | is_assigned_assessor
-)
+# The organisation's own pages are for its members and the council, not its assessors: an
+# assessor works from /assess/, where the conflict declaration comes before anything else, and
+# has no business with what the organisation sees there (requests for more information, the
+# council's decision, withdrawal) even after declaring.
+rules.add_perm("accreditation.view_application", is_member_of_applicant | tenant_officer)
 rules.add_perm("accreditation.edit_application", is_member_of_applicant & is_editable)
 rules.add_perm("accreditation.submit_application", is_lead_of_applicant)
 rules.add_perm("accreditation.withdraw_application", is_lead_of_applicant)
-# Assessors see evidence only once they have declared they have no conflict of interest.
+# Assessors see evidence only while assigned and once they have declared they have no conflict
+# of interest. Every page and download that shows evidence checks this permission for the
+# application; the officer test comes first because it needs no query.
 rules.add_perm(
-    "accreditation.view_evidence", is_member_of_applicant | tenant_officer | has_cleared_conflicts
+    "accreditation.view_evidence", tenant_officer | is_member_of_applicant | has_cleared_conflicts
 )
 rules.add_perm("accreditation.assess", is_on_tenant_site & is_assessor & is_assigned_to)

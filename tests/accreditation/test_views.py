@@ -267,3 +267,27 @@ def test_criteria_of_an_older_charter_version_are_not_edited_as_current(
     with tenant_context(tenant_a):
         old.refresh_from_db()
     assert old.version_id == ready["version"].pk
+
+
+def test_assigned_assessors_do_not_read_evidence_on_the_organisations_page(
+    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+):
+    _, lead = applicant
+    submitted(tenant_a, application, lead, ready["criteria"])
+    with tenant_context(tenant_a):
+        undeclared = services.assign_assessor(
+            application, acting_user=officer_a, assessor=assessors[0]
+        )
+        conflicted = services.assign_assessor(
+            application, acting_user=officer_a, assessor=assessors[1]
+        )
+        services.declare_conflict(
+            conflicted, acting_user=assessors[1], has_conflict=True, details="My child goes there"
+        )
+    for assignment in (undeclared, conflicted):
+        login(client_a, tenant_a, assignment.assessor)
+        response = client_a.get(app_url(application))
+        assert response.status_code == 403
+        assert "We planned it with parents." not in response.content.decode()
+        page = client_a.get(f"/assess/{assignment.pk}/").content.decode()
+        assert "Our story" not in page and "We planned it with parents." not in page
