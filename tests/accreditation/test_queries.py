@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from accreditation import services
-from tests.accreditation.conftest import submitted
-from tests.charters.conftest import register, sign
+from tests.fixtures.accreditation import submitted
+from tests.fixtures.charters import register, sign
 from tests.helpers import login, make_user
 
 

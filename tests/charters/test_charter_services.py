@@ -7,7 +7,7 @@ from charters import default_charter, selectors, services
 from charters.enums import VersionStatus
 from charters.models import CharterVersion, Principle, ResignNotice
 from platform_.audit.models import AuditEvent
-from tests.charters.conftest import register, sign
+from tests.fixtures.charters import register, sign
 from tests.helpers import make_user
 
 

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from charters import public_cache
-from tests.charters.conftest import next_year, register, sign
+from tests.fixtures.charters import next_year, register, sign
 from tests.helpers import login, make_user
 
 

@@ -4,7 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from charters import selectors
-from tests.charters.conftest import publish_current_draft, register, sign
+from tests.fixtures.charters import publish_current_draft, register, sign
 from tests.helpers import login, make_user
 
 
