@@ -102,7 +102,7 @@ class World:
 
     @property
     def file_content(self) -> bytes:
-        return PDF + self.prefix.encode()
+        return PDF + f"{self.prefix} file".encode()
 
     @property
     def file_disposition(self) -> str:
@@ -110,7 +110,7 @@ class World:
 
     @property
     def picture_content(self) -> bytes:
-        return PNG + self.prefix.encode()
+        return PNG + f"{self.prefix} picture".encode()
 
     def primary_keys(self) -> dict[str, int]:
         """Every row's primary key by a stable name, to compare the twin tenants."""
@@ -165,7 +165,7 @@ def build_world(tenant: Tenant, prefix: str, status: str = ApplicationStatus.IN_
         ]
 
         world.organisation = OrganisationFactory(
-            name=f"{p} Oakfield School", slug="oakfield-school", lead=users["lead"]
+            name=f"{p} Hollybush School", slug="hollybush-school", lead=users["lead"]
         )
         MembershipFactory(organisation=world.organisation, user=users["member"])
         signature = SignatureFactory(
@@ -300,12 +300,3 @@ def align_sequences(*tenants: Tenant) -> None:
                     "SELECT setval(%s, %s, true)",
                     [f'"{schema}"."{sequences[table, column]}"', highest],
                 )
-
-
-def build_twin_worlds(tenant_a: Tenant, tenant_b: Tenant, status=ApplicationStatus.IN_ASSESSMENT):
-    """Alpha's world in tenant A and Beta's in tenant B, row for row at the same primary keys."""
-    align_sequences(tenant_a, tenant_b)
-    alpha = build_world(tenant_a, "Alpha", status)
-    beta = build_world(tenant_b, "Beta", status)
-    assert alpha.primary_keys() == beta.primary_keys()
-    return alpha, beta

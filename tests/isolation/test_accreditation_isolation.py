@@ -7,6 +7,9 @@ from accreditation import services
 from tests.fixtures.accreditation import pdf, submitted
 from tests.helpers import login, make_user
 
+# Tenant B holds its own rows at the primary keys of the world both tenants share (conftest).
+pytestmark = pytest.mark.usefixtures("beta_world")
+
 
 @pytest.fixture
 def alpha_case(tenant_a, officer_a, application, lead_a, criteria_a, assessor_a):
