@@ -97,11 +97,6 @@ def _assignment(user, application):
 
 
 @rules.predicate
-def is_assigned_assessor(user, application) -> bool:
-    return _assignment(user, application) is not None
-
-
-@rules.predicate
 def has_cleared_conflicts(user, application) -> bool:
     assignment = _assignment(user, application)
     return assignment is not None and assignment.may_open_evidence
@@ -117,9 +112,11 @@ rules.add_perm("accreditation.assign_assessors", tenant_officer & takes_assessor
 rules.add_perm("accreditation.decide_application", tenant_officer & awaits_decision)
 rules.add_perm("accreditation.request_more_information", tenant_officer & can_ask_for_more)
 rules.add_perm("accreditation.start_application", is_on_tenant_site & is_organisation_lead)
-rules.add_perm(
-    "accreditation.view_application", is_member_of_applicant | tenant_officer | is_assigned_assessor
-)
+# The organisation's own pages are for its members and the council, not its assessors: an
+# assessor works from /assess/, where the conflict declaration comes before anything else, and
+# has no business with what the organisation sees there (requests for more information, the
+# council's decision, withdrawal) even after declaring.
+rules.add_perm("accreditation.view_application", is_member_of_applicant | tenant_officer)
 # Who acts for the applicant (role only); the rules after it add what the state allows.
 rules.add_perm("accreditation.act_for_applicant", is_member_of_applicant)
 rules.add_perm("accreditation.lead_application", is_lead_of_applicant)
@@ -127,9 +124,11 @@ rules.add_perm("accreditation.edit_application", is_member_of_applicant & is_edi
 rules.add_perm("accreditation.submit_application", is_lead_of_applicant & is_draft)
 rules.add_perm("accreditation.resubmit_application", is_lead_of_applicant & awaits_more_information)
 rules.add_perm("accreditation.withdraw_application", is_lead_of_applicant & can_be_withdrawn)
-# Assessors see evidence only once they have declared they have no conflict of interest.
+# Assessors see evidence only while assigned and once they have declared they have no conflict
+# of interest. Every page and download that shows evidence checks this permission for the
+# application; the officer test comes first because it needs no query.
 rules.add_perm(
-    "accreditation.view_evidence", is_member_of_applicant | tenant_officer | has_cleared_conflicts
+    "accreditation.view_evidence", tenant_officer | is_member_of_applicant | has_cleared_conflicts
 )
 rules.add_perm("accreditation.assess", is_on_tenant_site & is_assessor & is_assigned_to)
 rules.add_perm(

@@ -18,6 +18,10 @@ from tenants.models import Tenant
 from tenants.services import ensure_platform, provision_tenant
 from tests.helpers import host_of, make_user
 
+# Fixtures shared by every folder (tests/fixtures/*.py): loaded here, so no test module or
+# conftest imports a fixture from another folder.
+pytest_plugins = ["tests.fixtures.charters", "tests.fixtures.accreditation"]
+
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}
 TENANT_B = {"name": "Beta Borough Council", "slug": "beta"}
 

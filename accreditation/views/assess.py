@@ -90,12 +90,16 @@ class AssignmentView(RoleRequiredMixin, View):
 
     def render(self, conflict_form=None, judgement_form=None, recommendation_form=None):
         assignment = self.get_permission_object()
+        may_view_evidence = self.request.user.has_perm(
+            "accreditation.view_evidence", assignment.application
+        )
         context = {
             "assignment": assignment,
             "application": assignment.application,
             "conflict_form": conflict_form or ConflictForm(),
+            "may_view_evidence": may_view_evidence,
         }
-        if assignment.may_open_evidence:
+        if may_view_evidence:
             criteria, default_form = self.judgement_form()
             form = judgement_form or default_form
             application = selectors.application_detail(assignment.application_id)

@@ -204,6 +204,9 @@ class ApplicationManageView(OfficerMixin, View):
                 "assign_form": forms.get("assign_form") or AssignForm(assessors=assessors),
                 "decision_form": forms.get("decision_form")
                 or DecisionForm(levels=selectors.levels()),
+                "may_view_evidence": self.request.user.has_perm(
+                    "accreditation.view_evidence", application
+                ),
                 "history": events_for(application),
                 "error": forms.get("error"),
             },

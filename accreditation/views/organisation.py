@@ -99,12 +99,16 @@ class ApplicationDetailView(ApplicationMixin, View):
 
     def render(self, response_form=None):
         application = self.get_permission_object()
-        by_criterion = selectors.evidence_by_criterion(
-            application.evidence.prefetch_related("criteria")
+        user = self.request.user
+        # Whoever may open this page, its evidence is shown only to those who may see evidence.
+        may_view_evidence = user.has_perm("accreditation.view_evidence", application)
+        by_criterion = (
+            selectors.evidence_by_criterion(application.evidence.prefetch_related("criteria"))
+            if may_view_evidence
+            else {}
         )
         criteria = list(selectors.criteria_for(application))
         done, total = selectors.progress(application)
-        user = self.request.user
         return render(
             self.request,
             self.template_name,
@@ -114,6 +118,7 @@ class ApplicationDetailView(ApplicationMixin, View):
                 "criteria": [
                     (c, c.pk in by_criterion, by_criterion.get(c.pk, [])) for c in criteria
                 ],
+                "may_view_evidence": may_view_evidence,
                 "done": done,
                 "total": total,
                 "percent": int(100 * done / total) if total else 100,

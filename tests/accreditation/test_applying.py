@@ -11,24 +11,24 @@ from accreditation.enums import ApplicationStatus
 from accreditation.models import Evidence, Round
 from accreditation.services import setup
 from charters import services as charter_services
-from tests.accreditation.conftest import PDF, complete, pdf, submitted
-from tests.charters.conftest import register
+from tests.fixtures.accreditation import PDF, complete, pdf, submitted
+from tests.fixtures.charters import register
 from tests.helpers import make_user
 
 
-def test_starting_needs_a_signature_of_the_current_charter(tenant_a, officer_a, ready, applicant):
-    organisation, lead = applicant
+def test_starting_needs_a_signature_of_the_current_charter(
+    tenant_a, officer_a, round_a, published_a, applicant_a, lead_a
+):
     with tenant_context(tenant_a):
-        draft = charter_services.start_new_draft(ready["version"].charter, acting_user=officer_a)
+        draft = charter_services.start_new_draft(published_a.charter, acting_user=officer_a)
         charter_services.publish_version(draft, acting_user=officer_a)  # version 2: theirs is old
         with pytest.raises(services.AccreditationError, match="must sign the current charter"):
-            services.start_application(organisation, acting_user=lead, award_round=ready["round"])
+            services.start_application(applicant_a, acting_user=lead_a, award_round=round_a)
 
 
 def test_starting_is_refused_in_a_closed_round_twice_or_by_a_non_lead(
-    tenant_a, officer_a, ready, applicant
+    tenant_a, officer_a, round_a, applicant_a, lead_a
 ):
-    organisation, lead = applicant
     with tenant_context(tenant_a):
         today = timezone.localdate()
         closed = setup.save_round(
@@ -38,36 +38,32 @@ def test_starting_is_refused_in_a_closed_round_twice_or_by_a_non_lead(
             acting_user=officer_a,
         )
         with pytest.raises(services.AccreditationError, match="not open"):
-            services.start_application(organisation, acting_user=lead, award_round=closed)
-        services.start_application(organisation, acting_user=lead, award_round=ready["round"])
+            services.start_application(applicant_a, acting_user=lead_a, award_round=closed)
+        services.start_application(applicant_a, acting_user=lead_a, award_round=round_a)
         with pytest.raises(services.AccreditationError, match="already has an application"):
-            services.start_application(organisation, acting_user=lead, award_round=ready["round"])
+            services.start_application(applicant_a, acting_user=lead_a, award_round=round_a)
         with pytest.raises(PermissionDenied):
-            services.start_application(
-                organisation, acting_user=officer_a, award_round=ready["round"]
-            )
+            services.start_application(applicant_a, acting_user=officer_a, award_round=round_a)
 
 
-def test_progress_counts_required_criteria_with_evidence(tenant_a, application, applicant, ready):
-    _, lead = applicant
+def test_progress_counts_required_criteria_with_evidence(tenant_a, application, lead_a, criteria_a):
     with tenant_context(tenant_a):
         assert selectors.progress(application) == (0, 2)
         services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="link",
             title="Minutes",
-            criteria=[ready["criteria"][0]],
+            criteria=[criteria_a[0]],
             url="https://oakfield.example/minutes",
         )
         assert selectors.progress(application) == (1, 2)
         assert [c.title for c in selectors.missing_criteria(application)] == ["Criterion 2"]
 
 
-def test_submitting_is_refused_with_the_list_of_what_is_missing(tenant_a, application, applicant):
-    _, lead = applicant
+def test_submitting_is_refused_with_the_list_of_what_is_missing(tenant_a, application, lead_a):
     with tenant_context(tenant_a), pytest.raises(services.AccreditationError) as refused:
-        services.submit_application(application, acting_user=lead)
+        services.submit_application(application, acting_user=lead_a)
     assert refused.value.messages[:2] == [
         "Add evidence for “Criterion 1”",
         "Add evidence for “Criterion 2”",
@@ -77,37 +73,35 @@ def test_submitting_is_refused_with_the_list_of_what_is_missing(tenant_a, applic
 
 
 def test_a_submitted_application_is_read_only_to_applicants(
-    tenant_a, application, applicant, ready
+    tenant_a, application, lead_a, criteria_a
 ):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
         assert application.status == ApplicationStatus.SUBMITTED and application.submitted_at
         with pytest.raises(services.AccreditationError, match="cannot be changed"):
             services.add_evidence(
                 application,
-                acting_user=lead,
+                acting_user=lead_a,
                 kind="account",
                 title="x",
-                criteria=ready["criteria"][:1],
+                criteria=criteria_a[:1],
                 account="late",
             )
         evidence = application.evidence.first()
         with pytest.raises(services.AccreditationError):
-            services.remove_evidence(evidence, acting_user=lead)
+            services.remove_evidence(evidence, acting_user=lead_a)
 
 
 def test_file_evidence_is_checked_by_content_and_stored_under_the_tenant(
-    tenant_a, application, applicant, ready
+    tenant_a, application, lead_a, criteria_a
 ):
-    _, lead = applicant
     with tenant_context(tenant_a):
         evidence = services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="file",
             title="Minutes",
-            criteria=ready["criteria"][:1],
+            criteria=criteria_a[:1],
             upload=pdf("../../etc/passwd.pdf"),
         )
         try:
@@ -132,38 +126,36 @@ def test_file_evidence_is_checked_by_content_and_stored_under_the_tenant(
     ],
 )
 def test_files_of_the_wrong_kind_are_refused_whatever_their_name(
-    tenant_a, application, applicant, ready, name, content, message
+    tenant_a, application, lead_a, criteria_a, name, content, message
 ):
-    _, lead = applicant
     with tenant_context(tenant_a), pytest.raises(services.AccreditationError, match=message):
         services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="file",
             title="x",
-            criteria=ready["criteria"][:1],
+            criteria=criteria_a[:1],
             upload=SimpleUploadedFile(name, content),
         )
     with tenant_context(tenant_a):
         assert not Evidence.objects.exists()
 
 
-def test_the_upload_limit_is_the_tenants(tenant_a, officer_a, application, applicant, ready):
-    _, lead = applicant
+def test_the_upload_limit_is_the_tenants(tenant_a, officer_a, application, lead_a, criteria_a):
     with tenant_context(tenant_a):
         setup.update_settings(acting_user=officer_a, max_upload_mb=1)
         with pytest.raises(services.AccreditationError, match="1 MB or smaller"):
             services.add_evidence(
                 application,
-                acting_user=lead,
+                acting_user=lead_a,
                 kind="file",
                 title="big",
-                criteria=ready["criteria"][:1],
+                criteria=criteria_a[:1],
                 upload=pdf(content=PDF + b"0" * (1024 * 1024)),
             )
 
 
-def test_office_documents_are_recognised(tenant_a, application, applicant, ready):
+def test_office_documents_are_recognised(tenant_a, application, lead_a, criteria_a):
     import io
     import zipfile
 
@@ -171,14 +163,13 @@ def test_office_documents_are_recognised(tenant_a, application, applicant, ready
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
-    _, lead = applicant
     with tenant_context(tenant_a):
         evidence = services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="file",
             title="Plan",
-            criteria=ready["criteria"][:1],
+            criteria=criteria_a[:1],
             upload=SimpleUploadedFile("plan.bin", buffer.getvalue()),
         )
         try:
@@ -187,25 +178,24 @@ def test_office_documents_are_recognised(tenant_a, application, applicant, ready
             evidence.file.delete(save=False)
 
 
-def test_evidence_showing_people_needs_consent(tenant_a, application, applicant, ready):
-    _, lead = applicant
+def test_evidence_showing_people_needs_consent(tenant_a, application, lead_a, criteria_a):
     with tenant_context(tenant_a):
         with pytest.raises(services.AccreditationError, match="agreed"):
             services.add_evidence(
                 application,
-                acting_user=lead,
+                acting_user=lead_a,
                 kind="account",
                 title="Photo day",
-                criteria=ready["criteria"][:1],
+                criteria=criteria_a[:1],
                 account="x",
                 shows_people=True,
             )
         evidence = services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="you_said_we_did",
             title="Quiet room",
-            criteria=ready["criteria"][:1],
+            criteria=criteria_a[:1],
             you_said="Too noisy",
             we_did="Made a quiet room",
             shows_people=True,
@@ -214,15 +204,14 @@ def test_evidence_showing_people_needs_consent(tenant_a, application, applicant,
     assert evidence.consent_confirmed
 
 
-def test_evidence_must_name_criteria_of_this_application(tenant_a, application, applicant, ready):
-    _, lead = applicant
+def test_evidence_must_name_criteria_of_this_application(tenant_a, application, lead_a):
     with tenant_context(tenant_a), pytest.raises(services.AccreditationError, match="at least one"):
         services.add_evidence(
-            application, acting_user=lead, kind="account", title="x", criteria=[], account="x"
+            application, acting_user=lead_a, kind="account", title="x", criteria=[], account="x"
         )
 
 
-def test_people_outside_the_organisation_cannot_change_it(tenant_a, application, ready):
+def test_people_outside_the_organisation_cannot_change_it(tenant_a, application, criteria_a):
     stranger = make_user(tenant_a, "stranger@alpha.test", is_organisation_member=True)
     with tenant_context(tenant_a), pytest.raises(PermissionDenied):
         services.add_evidence(
@@ -230,22 +219,21 @@ def test_people_outside_the_organisation_cannot_change_it(tenant_a, application,
             acting_user=stranger,
             kind="account",
             title="x",
-            criteria=ready["criteria"][:1],
+            criteria=criteria_a[:1],
             account="x",
         )
 
 
-def test_withdrawing_before_a_decision(tenant_a, application, applicant, ready):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
+def test_withdrawing_before_a_decision(tenant_a, application, lead_a, criteria_a, round_a):
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
-        services.withdraw_application(application, acting_user=lead, reason="Not ready")
+        services.withdraw_application(application, acting_user=lead_a, reason="Not ready")
         assert application.status == ApplicationStatus.WITHDRAWN
         with pytest.raises(services.AccreditationError):
-            services.withdraw_application(application, acting_user=lead)
+            services.withdraw_application(application, acting_user=lead_a)
         # A new application in the same round is allowed after withdrawing.
         services.start_application(
-            application.organisation, acting_user=lead, award_round=ready["round"]
+            application.organisation, acting_user=lead_a, award_round=round_a
         )
 
 
@@ -258,9 +246,8 @@ def test_rounds_must_close_after_they_open(tenant_a, officer_a):
         )
 
 
-def test_self_assessment_is_saved_per_principle(tenant_a, application, applicant, ready):
-    _, lead = applicant
-    complete(tenant_a, application, lead, ready["criteria"])
+def test_self_assessment_is_saved_per_principle(tenant_a, application, lead_a, criteria_a):
+    complete(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
         answers = {
             s.principle.title: s.rung
@@ -269,12 +256,12 @@ def test_self_assessment_is_saved_per_principle(tenant_a, application, applicant
     assert len(answers) == 7 and set(answers.values()) == {"co_design"}
 
 
-def test_a_second_organisation_applies_independently(tenant_a, ready, application):
+def test_a_second_organisation_applies_independently(tenant_a, round_a, application):
     lead = make_user(tenant_a, "lead@elm.test")
     other = register(tenant_a, lead, name="Elm Nursery", postcode="WV5 5AA")
-    from tests.charters.conftest import sign
+    from tests.fixtures.charters import sign
 
     sign(tenant_a, other, lead)
     with tenant_context(tenant_a):
-        second = services.start_application(other, acting_user=lead, award_round=ready["round"])
+        second = services.start_application(other, acting_user=lead, award_round=round_a)
     assert second.pk != application.pk

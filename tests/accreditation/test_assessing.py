@@ -9,71 +9,69 @@ from accreditation import services
 from accreditation.enums import ApplicationStatus
 from accreditation.models import Award, AwardLevel
 from accreditation.services import setup
-from tests.accreditation.conftest import assessed, judge_all, submitted
+from tests.fixtures.accreditation import assessed, judge_all, submitted
 from tests.helpers import make_user
 
 
-def test_assessors_are_assigned_only_after_submission(tenant_a, officer_a, application, assessors):
+def test_assessors_are_assigned_only_after_submission(tenant_a, officer_a, application, assessor_a):
     with (
         tenant_context(tenant_a),
         pytest.raises(services.AccreditationError, match="once an application is submitted"),
     ):
-        services.assign_assessor(application, acting_user=officer_a, assessor=assessors[0])
+        services.assign_assessor(application, acting_user=officer_a, assessor=assessor_a)
 
 
 def test_one_assessor_moves_the_application_into_assessment(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, lived_assessor_a
 ):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
-        services.assign_assessor(application, acting_user=officer_a, assessor=assessors[0])
+        services.assign_assessor(application, acting_user=officer_a, assessor=assessor_a)
         assert application.status == ApplicationStatus.IN_ASSESSMENT
         with pytest.raises(services.AccreditationError, match="already assigned"):
-            services.assign_assessor(application, acting_user=officer_a, assessor=assessors[0])
+            services.assign_assessor(application, acting_user=officer_a, assessor=assessor_a)
         with pytest.raises(services.AccreditationError, match="not an assessor"):
-            services.assign_assessor(application, acting_user=officer_a, assessor=lead)
+            services.assign_assessor(application, acting_user=officer_a, assessor=lead_a)
         with pytest.raises(PermissionDenied):
-            services.assign_assessor(application, acting_user=assessors[1], assessor=assessors[1])
+            services.assign_assessor(
+                application, acting_user=lived_assessor_a, assessor=lived_assessor_a
+            )
 
 
 def test_a_pair_with_lived_experience_is_needed_when_the_council_says_so(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, lived_assessor_a
 ):
-    _, lead = applicant
-    plain, lived = assessors
     other_plain = make_user(tenant_a, "bob@alpha.test", is_assessor=True)
     with tenant_context(tenant_a):
         setup.update_settings(
             acting_user=officer_a, requires_pair=True, requires_lived_experience=True
         )
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
-        services.assign_assessor(application, acting_user=officer_a, assessor=plain)
+        services.assign_assessor(application, acting_user=officer_a, assessor=assessor_a)
         assert application.status == ApplicationStatus.SUBMITTED  # one is not a pair
         services.assign_assessor(application, acting_user=officer_a, assessor=other_plain)
-        assert application.status == ApplicationStatus.SUBMITTED  # a pair, but no lived experience
-        services.assign_assessor(application, acting_user=officer_a, assessor=lived)
+        # A pair, but no lived experience.
+        assert application.status == ApplicationStatus.SUBMITTED
+        services.assign_assessor(application, acting_user=officer_a, assessor=lived_assessor_a)
         assert application.status == ApplicationStatus.IN_ASSESSMENT
 
 
 def test_assessor_capacity_is_respected(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
-    _, lead = applicant
     with tenant_context(tenant_a):
         setup.update_settings(acting_user=officer_a, assessor_capacity=0)
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a), pytest.raises(services.AccreditationError, match="their limit"):
-        services.assign_assessor(application, acting_user=officer_a, assessor=assessors[0])
+        services.assign_assessor(application, acting_user=officer_a, assessor=assessor_a)
 
 
 def test_conflicts_are_declared_before_judging(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
-    assessor = assessors[0]
+    submitted(tenant_a, application, lead_a, criteria_a)
+    assessor = assessor_a
     with tenant_context(tenant_a):
         assignment = services.assign_assessor(application, acting_user=officer_a, assessor=assessor)
         assert not assessor.has_perm("accreditation.view_evidence", application)
@@ -91,30 +89,28 @@ def test_conflicts_are_declared_before_judging(
 
 
 def test_only_the_assigned_assessor_acts_on_an_assignment(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, lived_assessor_a
 ):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
         assignment = services.assign_assessor(
-            application, acting_user=officer_a, assessor=assessors[0]
+            application, acting_user=officer_a, assessor=assessor_a
         )
-        for intruder in (assessors[1], officer_a, lead):
+        for intruder in (lived_assessor_a, officer_a, lead_a):
             with pytest.raises(PermissionDenied):
                 services.declare_conflict(assignment, acting_user=intruder, has_conflict=False)
 
 
 def test_recommending_needs_every_criterion_judged_and_completes_the_assessment(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
-    assessor = assessors[0]
+    submitted(tenant_a, application, lead_a, criteria_a)
+    assessor = assessor_a
     with tenant_context(tenant_a):
         assignment = services.assign_assessor(application, acting_user=officer_a, assessor=assessor)
         services.declare_conflict(assignment, acting_user=assessor, has_conflict=False)
         services.record_judgements(
-            assignment, acting_user=assessor, judgements={ready["criteria"][0].pk: ("met", "Clear")}
+            assignment, acting_user=assessor, judgements={criteria_a[0].pk: ("met", "Clear")}
         )
         with pytest.raises(services.AccreditationError) as refused:
             services.recommend(assignment, acting_user=assessor, recommendation="award", reason="x")
@@ -129,10 +125,9 @@ def test_recommending_needs_every_criterion_judged_and_completes_the_assessment(
 
 
 def test_more_information_goes_back_to_the_applicant_and_returns_to_assessment(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
-    _, lead = applicant
-    assignment = assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
+    assignment = assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     with tenant_context(tenant_a):
         services.decide_application(
             application,
@@ -144,15 +139,15 @@ def test_more_information_goes_back_to_the_applicant_and_returns_to_assessment(
         assert application.status == ApplicationStatus.MORE_INFO_REQUESTED
         services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="link",
             title="Minutes",
-            criteria=ready["criteria"][:1],
+            criteria=criteria_a[:1],
             url="https://oakfield.example/m",
         )
         with pytest.raises(services.AccreditationError, match="changed or added"):
-            services.resubmit_application(application, acting_user=lead, response=" ")
-        services.resubmit_application(application, acting_user=lead, response="Added minutes")
+            services.resubmit_application(application, acting_user=lead_a, response=" ")
+        services.resubmit_application(application, acting_user=lead_a, response="Added minutes")
         assert application.status == ApplicationStatus.IN_ASSESSMENT
         assignment.refresh_from_db()
         assert assignment.completed_at is None  # the assessor looks again
@@ -161,10 +156,9 @@ def test_more_information_goes_back_to_the_applicant_and_returns_to_assessment(
 
 
 def test_an_award_has_a_number_an_expiry_and_the_reasons(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
-    _, lead = applicant
-    assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
+    assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     with tenant_context(tenant_a):
         decision = services.decide_application(
             application,
@@ -183,15 +177,14 @@ def test_an_award_has_a_number_an_expiry_and_the_reasons(
 
 
 def test_awards_in_an_embargoed_round_stay_private_until_the_ceremony(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, round_a, assessor_a
 ):
-    _, lead = applicant
     ceremony = timezone.now() + timedelta(days=40)
     with tenant_context(tenant_a):
-        ready["round"].ceremony_at = ceremony
-        ready["round"].embargoed_until_ceremony = True
-        setup.save_round(ready["round"], acting_user=officer_a)
-    assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
+        round_a.ceremony_at = ceremony
+        round_a.embargoed_until_ceremony = True
+        setup.save_round(round_a, acting_user=officer_a)
+    assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     with tenant_context(tenant_a):
         application.round.refresh_from_db()
         services.decide_application(
@@ -201,12 +194,11 @@ def test_awards_in_an_embargoed_round_stay_private_until_the_ceremony(
 
 
 def test_graded_levels_award_the_level_chosen(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
-    _, lead = applicant
     with tenant_context(tenant_a):
         gold = setup.save_level(AwardLevel(name="Gold", position=3), acting_user=officer_a)
-    assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
+    assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     with tenant_context(tenant_a):
         services.decide_application(
             application, acting_user=officer_a, outcome="award", reasons="Outstanding", level=gold
@@ -215,10 +207,9 @@ def test_graded_levels_award_the_level_chosen(
 
 
 def test_decisions_are_refused_before_assessment_without_reasons_or_by_others(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a
 ):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
         with pytest.raises(services.AccreditationError, match="once the assessors"):
             services.decide_application(
@@ -229,18 +220,19 @@ def test_decisions_are_refused_before_assessment_without_reasons_or_by_others(
                 application, acting_user=officer_a, outcome="not_yet", reasons=" "
             )
         with pytest.raises(PermissionDenied):
-            services.decide_application(application, acting_user=lead, outcome="award", reasons="x")
+            services.decide_application(
+                application, acting_user=lead_a, outcome="award", reasons="x"
+            )
 
 
 def test_not_yet_is_final_for_the_round(
-    tenant_a, officer_a, application, applicant, ready, assessors
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
-    _, lead = applicant
-    assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
+    assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     with tenant_context(tenant_a):
         services.decide_application(
             application, acting_user=officer_a, outcome="not_yet", reasons="Soon"
         )
         assert application.status == ApplicationStatus.NOT_AWARDED
         with pytest.raises(services.AccreditationError):
-            services.withdraw_application(application, acting_user=lead)
+            services.withdraw_application(application, acting_user=lead_a)

@@ -5,7 +5,7 @@ from django_tenants.utils import tenant_context
 from accreditation import services
 from accreditation.enums import ApplicationStatus
 from accreditation.models import Application, Assignment, Evidence
-from tests.accreditation.conftest import PDF, assessed, complete, pdf, submitted
+from tests.fixtures.accreditation import PDF, assessed, complete, pdf, submitted
 from tests.helpers import login, make_user
 
 
@@ -13,15 +13,14 @@ def app_url(application, suffix=""):
     return f"/org/oakfield-primary-school/applications/{application.pk}/{suffix}"
 
 
-def test_lead_starts_an_application_through_the_page(tenant_a, ready, applicant, client_a):
-    _, lead = applicant
-    login(client_a, tenant_a, lead)
+def test_lead_starts_an_application_through_the_page(
+    tenant_a, criteria_a, round_a, applicant_a, lead_a, client_a
+):
+    login(client_a, tenant_a, lead_a)
     page = client_a.get("/org/oakfield-primary-school/applications/")
     assert "Co-production Week 2027" in page.content.decode()
 
-    response = client_a.post(
-        "/org/oakfield-primary-school/applications/", {"round": ready["round"].pk}
-    )
+    response = client_a.post("/org/oakfield-primary-school/applications/", {"round": round_a.pk})
 
     with tenant_context(tenant_a):
         application = Application.objects.get()
@@ -32,11 +31,10 @@ def test_lead_starts_an_application_through_the_page(tenant_a, ready, applicant,
 
 
 def test_evidence_upload_page_checks_the_file_and_keeps_the_input(
-    tenant_a, application, applicant, ready, client_a
+    tenant_a, application, lead_a, criteria_a, client_a
 ):
-    _, lead = applicant
-    login(client_a, tenant_a, lead)
-    criterion = ready["criteria"][0]
+    login(client_a, tenant_a, lead_a)
+    criterion = criteria_a[0]
     bad = client_a.post(
         app_url(application, "evidence/add/"),
         {
@@ -72,16 +70,15 @@ def test_evidence_upload_page_checks_the_file_and_keeps_the_input(
 
 
 def test_evidence_form_asks_for_the_part_that_matches_the_kind(
-    tenant_a, application, applicant, ready, client_a
+    tenant_a, application, lead_a, criteria_a, client_a
 ):
-    _, lead = applicant
-    login(client_a, tenant_a, lead)
+    login(client_a, tenant_a, lead_a)
     html = client_a.post(
         app_url(application, "evidence/add/"),
         {
             "kind": "you_said_we_did",
             "title": "Quiet room",
-            "criteria": [ready["criteria"][0].pk],
+            "criteria": [criteria_a[0].pk],
             "you_said": "Too noisy",
             "shows_people": "on",
         },
@@ -90,23 +87,21 @@ def test_evidence_form_asks_for_the_part_that_matches_the_kind(
 
 
 def test_submit_page_lists_what_is_missing_then_submits(
-    tenant_a, application, applicant, ready, client_a
+    tenant_a, application, lead_a, criteria_a, client_a
 ):
-    _, lead = applicant
-    login(client_a, tenant_a, lead)
+    login(client_a, tenant_a, lead_a)
     html = client_a.post(app_url(application, "submit/")).content.decode()
     assert "You cannot submit yet" in html and "Add evidence for “Criterion 1”" in html
 
-    complete(tenant_a, application, lead, ready["criteria"])
+    complete(tenant_a, application, lead_a, criteria_a)
     assert client_a.post(app_url(application, "submit/")).status_code == 302
     with tenant_context(tenant_a):
         assert Application.objects.get().status == ApplicationStatus.SUBMITTED
     assert client_a.get(app_url(application, "evidence/add/")).status_code == 403  # read-only now
 
 
-def test_self_assessment_page_saves_every_principle(tenant_a, application, applicant, client_a):
-    _, lead = applicant
-    login(client_a, tenant_a, lead)
+def test_self_assessment_page_saves_every_principle(tenant_a, application, lead_a, client_a):
+    login(client_a, tenant_a, lead_a)
     with tenant_context(tenant_a):
         principles = list(application.version.principles.all())
     data = {}
@@ -123,11 +118,10 @@ def test_self_assessment_page_saves_every_principle(tenant_a, application, appli
 
 
 def test_assessor_declares_judges_and_recommends_through_the_page(
-    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, client_a
 ):
-    _, lead = applicant
-    assessor = assessors[0]
-    submitted(tenant_a, application, lead, ready["criteria"])
+    assessor = assessor_a
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
         assignment = services.assign_assessor(application, acting_user=officer_a, assessor=assessor)
     login(client_a, tenant_a, assessor)
@@ -142,7 +136,7 @@ def test_assessor_declares_judges_and_recommends_through_the_page(
     assert "Our story" in page
 
     data = {"action": "recommend", "recommendation": "award", "reason": "Clear evidence"}
-    for criterion in ready["criteria"]:
+    for criterion in criteria_a:
         data[f"outcome_{criterion.pk}"] = "met"
         data[f"comment_{criterion.pk}"] = "Fine"
     assert client_a.post(f"/assess/{assignment.pk}/", data).status_code == 302
@@ -152,13 +146,12 @@ def test_assessor_declares_judges_and_recommends_through_the_page(
 
 
 def test_officer_assigns_sees_judgements_side_by_side_and_decides(
-    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, client_a
 ):
-    _, lead = applicant
-    assessed(tenant_a, application, lead, ready["criteria"], officer_a, assessors[0])
+    assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     login(client_a, tenant_a, officer_a)
     html = client_a.get(f"/manage/applications/{application.pk}/").content.decode()
-    assert escape(assessors[0].get_full_name()) in html and "<strong>Met</strong>: Good" in html
+    assert escape(assessor_a.get_full_name()) in html and "<strong>Met</strong>: Good" in html
     assert "accreditation.application.assessed" in html  # the history
 
     bad = client_a.post(
@@ -172,13 +165,12 @@ def test_officer_assigns_sees_judgements_side_by_side_and_decides(
     assert response.status_code == 302
     with tenant_context(tenant_a):
         assert Application.objects.get().status == ApplicationStatus.AWARDED
-    lead_view = login(client_a.__class__(HTTP_HOST="alpha.localhost"), tenant_a, lead)
+    lead_view = login(client_a.__class__(HTTP_HOST="alpha.localhost"), tenant_a, lead_a)
     assert "Well done" in lead_view.get(app_url(application)).content.decode()
 
 
-def test_assign_form_shows_refusals(tenant_a, officer_a, application, applicant, ready, client_a):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
+def test_assign_form_shows_refusals(tenant_a, officer_a, application, lead_a, criteria_a, client_a):
+    submitted(tenant_a, application, lead_a, criteria_a)
     login(client_a, tenant_a, officer_a)
     html = client_a.post(
         f"/manage/applications/{application.pk}/assign/", {"assessor": ""}
@@ -195,9 +187,10 @@ def test_assign_form_shows_refusals(tenant_a, officer_a, application, applicant,
         "/manage/accreditation/settings/",
     ],
 )
-def test_officer_pages_refuse_applicants_and_assessors(tenant_a, applicant, client_a, path):
-    _, lead = applicant
-    for user in (lead, make_user(tenant_a, "a@alpha.test", is_assessor=True)):
+def test_officer_pages_refuse_applicants_and_assessors(
+    tenant_a, applicant_a, lead_a, client_a, path
+):
+    for user in (lead_a, make_user(tenant_a, "a@alpha.test", is_assessor=True)):
         login(client_a, tenant_a, user)
         assert client_a.get(path).status_code == 403
 
@@ -209,42 +202,40 @@ def test_application_pages_refuse_people_outside_the_organisation(tenant_a, appl
 
 
 def test_an_unassigned_assessor_cannot_open_an_assignment(
-    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, lived_assessor_a, client_a
 ):
-    _, lead = applicant
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
         assignment = services.assign_assessor(
-            application, acting_user=officer_a, assessor=assessors[0]
+            application, acting_user=officer_a, assessor=assessor_a
         )
-    login(client_a, tenant_a, assessors[1])
+    login(client_a, tenant_a, lived_assessor_a)
     assert client_a.get(f"/assess/{assignment.pk}/").status_code == 403
 
 
 def test_evidence_files_are_hidden_from_assessors_until_they_declare(
-    tenant_a, officer_a, application, applicant, ready, assessors, client_a
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, client_a
 ):
-    _, lead = applicant
     with tenant_context(tenant_a):
         evidence = services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="file",
             title="Minutes",
-            criteria=ready["criteria"],
+            criteria=criteria_a,
             upload=pdf(),
         )
     try:
-        complete(tenant_a, application, lead, ready["criteria"])
+        complete(tenant_a, application, lead_a, criteria_a)
         with tenant_context(tenant_a):
-            services.submit_application(application, acting_user=lead)
+            services.submit_application(application, acting_user=lead_a)
             assignment = services.assign_assessor(
-                application, acting_user=officer_a, assessor=assessors[0]
+                application, acting_user=officer_a, assessor=assessor_a
             )
-        login(client_a, tenant_a, assessors[0])
+        login(client_a, tenant_a, assessor_a)
         assert client_a.get(f"/evidence/{evidence.pk}/file/").status_code == 404
         with tenant_context(tenant_a):
-            services.declare_conflict(assignment, acting_user=assessors[0], has_conflict=False)
+            services.declare_conflict(assignment, acting_user=assessor_a, has_conflict=False)
         assert client_a.get(f"/evidence/{evidence.pk}/file/").status_code == 200
         client_a.post("/accounts/logout/")
         assert client_a.get(f"/evidence/{evidence.pk}/file/").status_code == 404
@@ -254,16 +245,42 @@ def test_evidence_files_are_hidden_from_assessors_until_they_declare(
 
 
 def test_criteria_of_an_older_charter_version_are_not_edited_as_current(
-    tenant_a, officer_a, ready, client_a
+    tenant_a, officer_a, criteria_a, published_a, client_a
 ):
     from charters import services as charter_services
 
-    old = ready["criteria"][0]
+    old = criteria_a[0]
     with tenant_context(tenant_a):
-        draft = charter_services.start_new_draft(ready["version"].charter, acting_user=officer_a)
+        draft = charter_services.start_new_draft(published_a.charter, acting_user=officer_a)
         charter_services.publish_version(draft, acting_user=officer_a)
     login(client_a, tenant_a, officer_a)
     assert client_a.get(f"/manage/accreditation/criteria/{old.pk}/").status_code == 404
     with tenant_context(tenant_a):
         old.refresh_from_db()
-    assert old.version_id == ready["version"].pk
+    assert old.version_id == published_a.pk
+
+
+def test_assigned_assessors_do_not_read_evidence_on_the_organisations_page(
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a, lived_assessor_a, client_a
+):
+    submitted(tenant_a, application, lead_a, criteria_a)
+    with tenant_context(tenant_a):
+        undeclared = services.assign_assessor(
+            application, acting_user=officer_a, assessor=assessor_a
+        )
+        conflicted = services.assign_assessor(
+            application, acting_user=officer_a, assessor=lived_assessor_a
+        )
+        services.declare_conflict(
+            conflicted,
+            acting_user=lived_assessor_a,
+            has_conflict=True,
+            details="My child goes there",
+        )
+    for assignment in (undeclared, conflicted):
+        login(client_a, tenant_a, assignment.assessor)
+        response = client_a.get(app_url(application))
+        assert response.status_code == 403
+        assert "We planned it with parents." not in response.content.decode()
+        page = client_a.get(f"/assess/{assignment.pk}/").content.decode()
+        assert "Our story" not in page and "We planned it with parents." not in page

@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 
 from charters import selectors, services
 from tenants.services import provision_tenant
-from tests.charters.conftest import ORGANISATION, next_year
+from tests.fixtures.charters import ORGANISATION, next_year
 from tests.helpers import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser

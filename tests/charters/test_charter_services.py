@@ -9,7 +9,7 @@ from charters.models import CharterVersion, Principle
 from charters.tasks import tell_signatories_of_new_version
 from platform_.audit.models import AuditEvent
 from platform_.outbox.models import OutboxEmail
-from tests.charters.conftest import register, sign
+from tests.fixtures.charters import register, sign
 from tests.helpers import make_user
 
 

@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 
 from charters import selectors, services
 from charters.models import Pledge, Signature
-from tests.charters.conftest import next_year, sign
+from tests.fixtures.charters import next_year, sign
 from tests.helpers import login
 
 SIGN_URL = "/org/oakfield-primary-school/sign/"

@@ -10,7 +10,7 @@ from charters import selectors, services
 from charters.enums import MembershipRole, MembershipStatus, SignatureAction
 from charters.models import Organisation, Signature
 from platform_.audit.models import AuditEvent
-from tests.charters.conftest import ORGANISATION, next_year, register, sign
+from tests.fixtures.charters import ORGANISATION, next_year, register, sign
 from tests.helpers import make_user
 
 

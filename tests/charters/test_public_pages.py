@@ -4,7 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from charters import selectors, services
-from tests.charters.conftest import next_year, register, sign
+from tests.fixtures.charters import next_year, register, sign
 from tests.helpers import make_user
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from charters.models import Organisation
-from tests.charters.conftest import ORGANISATION
+from tests.fixtures.charters import ORGANISATION
 from tests.helpers import host_of, login, make_user
 
 

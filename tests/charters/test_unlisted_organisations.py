@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 
 from charters import services
 from charters.models import Membership
-from tests.charters.conftest import ORGANISATION, register, sign
+from tests.fixtures.charters import ORGANISATION, register, sign
 from tests.helpers import login, make_user
 
 # The same name typed by someone else, at another address, so the page can only show Oakfield's

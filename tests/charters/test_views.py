@@ -4,7 +4,7 @@ from django_tenants.utils import tenant_context
 
 from charters import selectors
 from charters.models import Organisation, Signature
-from tests.charters.conftest import ORGANISATION, next_year
+from tests.fixtures.charters import ORGANISATION, next_year
 from tests.helpers import login, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -4,34 +4,28 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from accreditation import services
-from tests.accreditation.conftest import (  # noqa: F401 (shared fixtures)
-    applicant,
-    application,
-    assessors,
-    pdf,
-    ready,
-    submitted,
-)
-from tests.charters.conftest import published_a  # noqa: F401 (a shared fixture)
+from tests.fixtures.accreditation import pdf, submitted
 from tests.helpers import login, make_user
+
+# Tenant B holds its own rows at the primary keys of the world both tenants share (conftest).
+pytestmark = pytest.mark.usefixtures("beta_world")
 
 
 @pytest.fixture
-def alpha_case(tenant_a, officer_a, application, applicant, ready, assessors):
-    _, lead = applicant
+def alpha_case(tenant_a, officer_a, application, lead_a, criteria_a, assessor_a):
     with tenant_context(tenant_a):
         evidence = services.add_evidence(
             application,
-            acting_user=lead,
+            acting_user=lead_a,
             kind="file",
             title="Minutes",
-            criteria=ready["criteria"],
+            criteria=criteria_a,
             upload=pdf(),
         )
-    submitted(tenant_a, application, lead, ready["criteria"])
+    submitted(tenant_a, application, lead_a, criteria_a)
     with tenant_context(tenant_a):
         assignment = services.assign_assessor(
-            application, acting_user=officer_a, assessor=assessors[0]
+            application, acting_user=officer_a, assessor=assessor_a
         )
     yield {"application": application, "evidence": evidence, "assignment": assignment}
     with tenant_context(tenant_a):
@@ -75,13 +69,13 @@ def test_evidence_files_live_under_the_tenants_own_folder(tenant_a, alpha_case):
 
 
 def test_alpha_criteria_and_rounds_are_not_found_at_beta(
-    tenant_a, officer_a, ready, tenant_b, officer_b, client_a, client_b
+    tenant_a, officer_a, criteria_a, round_a, tenant_b, officer_b, client_a, client_b
 ):
     login(client_a, tenant_a, officer_a)
     login(client_b, tenant_b, officer_b)
     for path in (
-        f"/manage/accreditation/criteria/{ready['criteria'][0].pk}/",
-        f"/manage/accreditation/rounds/{ready['round'].pk}/",
+        f"/manage/accreditation/criteria/{criteria_a[0].pk}/",
+        f"/manage/accreditation/rounds/{round_a.pk}/",
     ):
         assert client_a.get(path).status_code == 200  # control
         assert client_b.get(path).status_code == 404

@@ -4,7 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from charters import selectors
-from tests.charters.conftest import publish_current_draft, register, sign
+from tests.fixtures.charters import publish_current_draft, register, sign
 from tests.helpers import login, make_user
 
 
@@ -35,6 +35,7 @@ def test_alpha_urls_are_not_found_at_beta(
     assert client_b.get(path).status_code == 404
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_officer_of_beta_cannot_reach_alpha_organisations(
     alpha_signed, tenant_b, officer_b, client_b
 ):
@@ -46,6 +47,7 @@ def test_officer_of_beta_cannot_reach_alpha_organisations(
     assert "Oakfield" not in client_b.get("/register.json").content.decode()
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_a_lead_of_alpha_is_nobody_at_beta(alpha_signed, tenant_b, client_b):
     _, lead = alpha_signed
     # The same person signing in at beta has no account there at all.
@@ -61,18 +63,21 @@ def test_publishing_at_alpha_leaves_beta_draft_alone(alpha_signed, tenant_b, cli
         assert selectors.draft_version() is not None
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_principle_pictures_are_per_tenant(tenant_a, officer_a, alpha_signed, client_b):
     with tenant_context(tenant_a):
         principle = selectors.current_version().principles.first()
     assert client_b.get(f"/charter/pictures/{principle.pk}/").status_code == 404
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_register_cache_is_per_tenant(alpha_signed, tenant_b, officer_b, client_a, client_b):
     client_a.get("/register.csv")  # fill alpha's cache
     publish_current_draft(tenant_b, officer_b)
     assert "Oakfield" not in client_b.get("/register.csv").content.decode()
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_organisation_slugs_are_per_tenant(alpha_signed, tenant_b):
     lead_b = make_user(tenant_b, "head@oakfield-b.test")
     organisation = register(tenant_b, lead_b)

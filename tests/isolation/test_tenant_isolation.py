@@ -1,5 +1,6 @@
 """A user, session, URL, cache entry or file of tenant A reaches nothing of tenant B."""
 
+import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -12,6 +13,7 @@ from platform_.accounts.models import User
 from tests.helpers import TEST_PASSWORD, login, make_user
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_a_user_of_tenant_a_cannot_sign_in_at_tenant_b(tenant_a, client_a, client_b):
     make_user(tenant_a, "officer@alpha.test", is_council_officer=True)
     credentials = {"login": "officer@alpha.test", "password": TEST_PASSWORD}
@@ -34,6 +36,7 @@ def test_users_of_each_tenant_live_in_their_own_schema(tenant_a, tenant_b):
         assert user_b.check_password("another-password-1")
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_a_session_cookie_of_tenant_a_does_nothing_at_tenant_b(tenant_a, client_a, client_b):
     officer = make_user(tenant_a, "officer@alpha.test", is_council_officer=True)
     login(client_a, tenant_a, officer)
@@ -46,6 +49,7 @@ def test_a_session_cookie_of_tenant_a_does_nothing_at_tenant_b(tenant_a, client_
     assert response["Location"].startswith("/accounts/login/")
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_an_object_url_of_tenant_a_is_not_found_at_tenant_b(
     tenant_a, tenant_b, officer_a, officer_b, client_b
 ):
@@ -63,6 +67,7 @@ def test_an_object_url_of_tenant_a_is_not_found_at_tenant_b(
         assert invitation.revoked_at is None
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_an_invitation_link_of_tenant_a_is_not_valid_at_tenant_b(
     tenant_a, officer_a, client_a, client_b, django_capture_on_commit_callbacks
 ):
@@ -77,6 +82,7 @@ def test_an_invitation_link_of_tenant_a_is_not_valid_at_tenant_b(
     assert client_a.get(path).status_code == 200  # control
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_people_list_of_tenant_b_shows_nobody_of_tenant_a(
     tenant_a, officer_a, tenant_b, officer_b, client_b
 ):
@@ -87,6 +93,7 @@ def test_people_list_of_tenant_b_shows_nobody_of_tenant_a(
     assert "alpha.test" not in html
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_cache_keys_are_per_tenant(tenant_a, tenant_b):
     with tenant_context(tenant_a):
         cache.set("isolation-probe", "alpha's value", 30)
@@ -100,6 +107,7 @@ def test_cache_keys_are_per_tenant(tenant_a, tenant_b):
         cache.delete("isolation-probe")
 
 
+@pytest.mark.usefixtures("beta_world")
 def test_media_paths_are_per_tenant(tenant_a, tenant_b):
     with tenant_context(tenant_a):
         name = default_storage.save("evidence/probe.txt", ContentFile(b"alpha"))

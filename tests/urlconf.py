@@ -1,0 +1,35 @@
+"""The tenant site's URL patterns, read from the URL conf itself, so tests cover every one."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+TENANT_URLCONF = "platform_.urls_tenant"
+
+
+def _walk(patterns, prefix: str, namespace: str | None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, prefix + str(pattern.pattern)
+
+
+def tenant_routes() -> dict[str, str]:
+    """Every pattern of the tenant site (included ones too): its name (or, for the few allauth
+    leaves unnamed, its route) -> its route."""
+    routes = {}
+    for name, route in _walk(get_resolver(TENANT_URLCONF).url_patterns, "", None):
+        routes.setdefault(name or route, route)
+    return routes
+
+
+def parameters(route: str) -> list[str]:
+    """The names of the values a route takes: <int:pk> and (?P<key>...) alike."""
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
