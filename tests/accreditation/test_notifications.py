@@ -11,7 +11,7 @@ from accreditation.models import Application
 from accreditation.services import reminders
 from charters.models import Membership
 from platform_.outbox.models import OutboxEmail
-from tests.accreditation.conftest import complete, judge_all
+from tests.fixtures.accreditation import complete, judge_all
 from tests.helpers import make_user
 
 
@@ -30,14 +30,16 @@ def test_each_step_emails_the_right_people(
     tenant_a,
     officer_a,
     application,
-    applicant,
-    ready,
-    assessors,
+    applicant_a,
+    lead_a,
+    criteria_a,
+    round_a,
+    assessor_a,
     django_capture_on_commit_callbacks,
 ):
-    _, lead = applicant
-    assessor = assessors[0]
-    complete(tenant_a, application, lead, ready["criteria"])
+    lead = lead_a
+    assessor = assessor_a
+    complete(tenant_a, application, lead, criteria_a)
     with tenant_context(tenant_a):
         with django_capture_on_commit_callbacks(execute=True):
             services.submit_application(application, acting_user=lead)
@@ -106,9 +108,16 @@ def test_each_step_emails_the_right_people(
 
 
 def test_every_lead_and_officer_gets_an_email_of_their_own(
-    tenant_a, officer_a, application, applicant, ready, django_capture_on_commit_callbacks
+    tenant_a,
+    officer_a,
+    application,
+    applicant_a,
+    lead_a,
+    criteria_a,
+    round_a,
+    django_capture_on_commit_callbacks,
 ):
-    organisation, lead = applicant
+    organisation, lead = applicant_a, lead_a
     second_officer = make_user(tenant_a, "second.officer@alpha.test", is_council_officer=True)
     make_user(tenant_a, "gone.officer@alpha.test", is_council_officer=True, is_active=False)
     co_lead = make_user(tenant_a, "co.lead@oakfield.test")
@@ -116,7 +125,7 @@ def test_every_lead_and_officer_gets_an_email_of_their_own(
         Membership.objects.create(
             organisation=organisation, user=co_lead, role="lead", status="active"
         )
-    complete(tenant_a, application, lead, ready["criteria"])
+    complete(tenant_a, application, lead, criteria_a)
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
         services.submit_application(application, acting_user=lead)
 
@@ -132,10 +141,10 @@ def test_every_lead_and_officer_gets_an_email_of_their_own(
 
 
 def test_workflow_emails_wait_in_the_outbox_until_the_change_commits(
-    tenant_a, application, applicant, ready
+    tenant_a, application, applicant_a, lead_a, criteria_a
 ):
-    _, lead = applicant
-    complete(tenant_a, application, lead, ready["criteria"])
+    lead = lead_a
+    complete(tenant_a, application, lead, criteria_a)
     with tenant_context(tenant_a):
         services.submit_application(application, acting_user=lead)  # on_commit never runs here
         owed = list(OutboxEmail.objects.values_list("recipient", "sent_at"))
@@ -144,9 +153,9 @@ def test_workflow_emails_wait_in_the_outbox_until_the_change_commits(
 
 
 def test_deadline_reminders_go_seven_days_and_one_day_before_once_each(
-    tenant_a, application, ready, django_capture_on_commit_callbacks
+    tenant_a, application, criteria_a, round_a, django_capture_on_commit_callbacks
 ):
-    closes = ready["round"].closes_on
+    closes = round_a.closes_on
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
         assert reminders.send_deadline_reminders(today=closes - timedelta(days=8)) == 0
         assert reminders.send_deadline_reminders(today=closes - timedelta(days=7)) == 1
@@ -160,14 +169,13 @@ def test_deadline_reminders_go_seven_days_and_one_day_before_once_each(
     assert mail.outbox[0].to == ["head@oakfield.test"]
 
 
-def test_submitted_applications_get_no_reminder(tenant_a, application, applicant, ready):
-    _, lead = applicant
-    complete(tenant_a, application, lead, ready["criteria"])
+def test_submitted_applications_get_no_reminder(
+    tenant_a, application, applicant_a, lead_a, criteria_a, round_a
+):
+    lead = lead_a
+    complete(tenant_a, application, lead, criteria_a)
     with tenant_context(tenant_a):
         services.submit_application(application, acting_user=lead)
         OutboxEmail.objects.all().delete()
-        assert (
-            reminders.send_deadline_reminders(today=ready["round"].closes_on - timedelta(days=7))
-            == 0
-        )
+        assert reminders.send_deadline_reminders(today=round_a.closes_on - timedelta(days=7)) == 0
         assert Application.objects.get().status == "submitted"
