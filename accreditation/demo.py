@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accreditation import services
 from accreditation.enums import ApplicationStatus
-from accreditation.models import Criterion, Round
 from accreditation.selectors import criteria_for
 from accreditation.services import setup
 from charters.models import Organisation
@@ -66,29 +65,24 @@ def seed_accreditation_demo(*, officer, assessors, make_person) -> None:
     version = current_version()
     for position, principle in enumerate(version.principles.order_by("position"), start=1):
         title, good = GUIDANCE.get(principle.title, (principle.title, ""))
-        setup.save_criterion(
-            Criterion(
-                version=version,
-                principle=principle,
-                position=position,
-                title=title,
-                guidance=f"Show how you live “{principle.title}”.",
-                good_evidence=good,
-                easy_read_guidance="Show us how you do this.",
-                required=position <= 5,
-            ),
+        setup.add_criterion(
             acting_user=officer,
+            principle=principle,
+            position=position,
+            title=title,
+            guidance=f"Show how you live “{principle.title}”.",
+            good_evidence=good,
+            easy_read_guidance="Show us how you do this.",
+            required=position <= 5,
         )
     today = timezone.localdate()
-    award_round = setup.save_round(
-        Round(
-            name=f"Co-production Week {today.year + 1}",
-            opens_on=today - timedelta(days=30),
-            closes_on=today + timedelta(days=60),
-            ceremony_at=timezone.now() + timedelta(days=75),
-            embargoed_until_ceremony=False,
-        ),
+    award_round = setup.open_round(
         acting_user=officer,
+        name=f"Co-production Week {today.year + 1}",
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=60),
+        ceremony_at=timezone.now() + timedelta(days=75),
+        embargoed_until_ceremony=False,
     )
     lived, other = assessors
     for name, target in PLAN:

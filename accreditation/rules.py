@@ -4,6 +4,7 @@ import rules
 
 from accreditation.enums import TRANSITIONS, ApplicationStatus
 from charters.rules import is_organisation_lead, is_organisation_member_of, tenant_officer
+from charters.selectors import current_version
 from platform_.accounts.rules import is_assessor, is_on_tenant_site
 
 
@@ -84,6 +85,13 @@ def can_be_assessed(user, assignment) -> bool:
     )
 
 
+@rules.predicate
+def is_of_current_version(user, criterion) -> bool:
+    """Criteria of older versions are what earlier applications were judged against."""
+    version = current_version()
+    return criterion is not None and version is not None and criterion.version_id == version.pk
+
+
 # --- Role predicates ---------------------------------------------------------------------------
 
 
@@ -108,6 +116,7 @@ def is_assigned_to(user, assignment) -> bool:
 
 
 rules.add_perm("accreditation.manage", tenant_officer)
+rules.add_perm("accreditation.edit_criterion", tenant_officer & is_of_current_version)
 rules.add_perm("accreditation.assign_assessors", tenant_officer & takes_assessors)
 rules.add_perm("accreditation.decide_application", tenant_officer & awaits_decision)
 rules.add_perm("accreditation.request_more_information", tenant_officer & can_ask_for_more)

@@ -21,10 +21,14 @@ from accreditation.services.assessment import (  # noqa: F401
     request_more_information,
 )
 from accreditation.services.setup import (  # noqa: F401
+    add_criterion,
+    add_level,
     create_default_accreditation,
-    save_criterion,
-    save_round,
+    open_round,
     settings_for_tenant,
+    update_criterion,
+    update_level,
+    update_round,
     update_settings,
 )
 from accreditation.services.state import (  # noqa: F401

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accreditation.enums import AccreditationEvent
+from accreditation.errors import AccreditationError
 from accreditation.models import AccreditationSettings, AwardLevel, Criterion, Round
+from charters.models import Principle
+from charters.selectors import current_version
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 
@@ -47,29 +53,107 @@ def update_settings(*, acting_user, **values) -> AccreditationSettings:
     return current
 
 
-@transaction.atomic
-def save_criterion(criterion: Criterion, *, acting_user, levels=None) -> Criterion:
-    """Add or change a criterion. Side effect: an audit event."""
-    _require_officer(acting_user)
-    if criterion.principle.version_id != criterion.version_id:
-        raise PermissionDenied("A criterion belongs to a principle of its own charter version.")
-    created = criterion.pk is None
+def _save_criterion(criterion: Criterion, *, acting_user, levels, created: bool) -> Criterion:
+    criterion.full_clean(exclude=["version", "principle"])
     criterion.save()
-    if levels is not None:
-        criterion.levels.set(levels)
+    criterion.levels.set(levels)
     record_event(
         AccreditationEvent.CRITERION_ADDED if created else AccreditationEvent.CRITERION_UPDATED,
         criterion,
         actor=acting_user,
-        new={"title": criterion.title},
+        new={"title": criterion.title, "principle": criterion.principle_id},
     )
     return criterion
 
 
 @transaction.atomic
-def save_level(level: AwardLevel, *, acting_user) -> AwardLevel:
+def add_criterion(
+    *,
+    acting_user,
+    principle: Principle,
+    title: str,
+    guidance: str,
+    position: int = 1,
+    good_evidence: str = "",
+    easy_read_guidance: str = "",
+    required: bool = True,
+    levels: Iterable[AwardLevel] = (),
+) -> Criterion:
+    """Add a criterion to a principle of the current charter version. Side effect: audit event."""
     _require_officer(acting_user)
-    created = level.pk is None
+    version = current_version()
+    if version is None or principle.version_id != version.pk:
+        raise AccreditationError("Criteria belong to a principle of the current charter version.")
+    criterion = Criterion(
+        version=version,
+        principle=principle,
+        title=title,
+        guidance=guidance,
+        position=position,
+        good_evidence=good_evidence,
+        easy_read_guidance=easy_read_guidance,
+        required=required,
+    )
+    return _save_criterion(criterion, acting_user=acting_user, levels=levels, created=True)
+
+
+@transaction.atomic
+def update_criterion(
+    criterion: Criterion,
+    *,
+    acting_user,
+    principle: Principle,
+    title: str,
+    guidance: str,
+    good_evidence: str,
+    easy_read_guidance: str,
+    required: bool,
+    levels: Iterable[AwardLevel],
+    position: int | None = None,
+) -> Criterion:
+    """Change a criterion of the current charter version: criteria of older versions are what
+    earlier applications were judged against, and stay as they were. Side effect: audit event."""
+    _require_officer(acting_user)
+    require_permission(
+        acting_user,
+        "accreditation.edit_criterion",
+        criterion,
+        "Only criteria of the current charter version can be changed.",
+        refusal=AccreditationError,
+    )
+    if principle.version_id != criterion.version_id:
+        raise AccreditationError("A criterion belongs to a principle of its own charter version.")
+    criterion.principle = principle
+    criterion.title = title
+    criterion.guidance = guidance
+    if position is not None:
+        criterion.position = position
+    criterion.good_evidence = good_evidence
+    criterion.easy_read_guidance = easy_read_guidance
+    criterion.required = required
+    return _save_criterion(criterion, acting_user=acting_user, levels=levels, created=False)
+
+
+@transaction.atomic
+def add_level(*, acting_user, name: str, position: int = 1, description: str = "") -> AwardLevel:
+    """Add an award level (e.g. Bronze, Silver, Gold). Side effect: an audit event."""
+    _require_officer(acting_user)
+    level = AwardLevel(name=name, position=position, description=description)
+    return _save_level(level, acting_user=acting_user, created=True)
+
+
+@transaction.atomic
+def update_level(
+    level: AwardLevel, *, acting_user, name: str, position: int, description: str
+) -> AwardLevel:
+    """Rename or reorder an award level. Side effect: an audit event."""
+    _require_officer(acting_user)
+    level.name, level.position, level.description = name, position, description
+    return _save_level(level, acting_user=acting_user, created=False)
+
+
+def _save_level(level: AwardLevel, *, acting_user, created: bool) -> AwardLevel:
+    level.full_clean()
     level.save()
     record_event(
         AccreditationEvent.LEVEL_ADDED if created else AccreditationEvent.LEVEL_UPDATED,
@@ -81,11 +165,52 @@ def save_level(level: AwardLevel, *, acting_user) -> AwardLevel:
 
 
 @transaction.atomic
-def save_round(award_round: Round, *, acting_user) -> Round:
-    """Open or change an award round. Side effect: an audit event."""
+def open_round(
+    *,
+    acting_user,
+    name: str,
+    opens_on: date,
+    closes_on: date,
+    ceremony_at: datetime | None = None,
+    embargoed_until_ceremony: bool = False,
+) -> Round:
+    """Open an award round. Side effect: an audit event."""
     _require_officer(acting_user)
-    award_round.full_clean()
-    created = award_round.pk is None
+    award_round = Round(
+        name=name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        ceremony_at=ceremony_at,
+        embargoed_until_ceremony=embargoed_until_ceremony,
+    )
+    return _save_round(award_round, acting_user=acting_user, created=True)
+
+
+@transaction.atomic
+def update_round(
+    award_round: Round,
+    *,
+    acting_user,
+    name: str,
+    opens_on: date,
+    closes_on: date,
+    ceremony_at: datetime | None,
+    embargoed_until_ceremony: bool,
+) -> Round:
+    """Change an award round's name, dates or ceremony. Side effect: an audit event."""
+    _require_officer(acting_user)
+    award_round.name = name
+    award_round.opens_on, award_round.closes_on = opens_on, closes_on
+    award_round.ceremony_at = ceremony_at
+    award_round.embargoed_until_ceremony = embargoed_until_ceremony
+    return _save_round(award_round, acting_user=acting_user, created=False)
+
+
+def _save_round(award_round: Round, *, acting_user, created: bool) -> Round:
+    try:
+        award_round.full_clean()
+    except ValidationError as error:
+        raise AccreditationError(error.messages) from error
     award_round.save()
     record_event(
         AccreditationEvent.ROUND_OPENED if created else AccreditationEvent.ROUND_UPDATED,

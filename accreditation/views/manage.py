@@ -116,7 +116,11 @@ class LevelView(ModelFormView):
     title = "Award level"
 
     def save(self, form):
-        setup.save_level(form.save(commit=False), acting_user=self.request.user)
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if form.instance.pk:
+            setup.update_level(form.instance, acting_user=self.request.user, **fields)
+        else:
+            setup.add_level(acting_user=self.request.user, **fields)
 
 
 class CriterionView(ModelFormView):
@@ -137,11 +141,11 @@ class CriterionView(ModelFormView):
         return CriterionForm(data, instance=self.get_object(), version=self.version)
 
     def save(self, form):
-        criterion = form.save(commit=False)
-        criterion.version = self.version
-        setup.save_criterion(
-            criterion, acting_user=self.request.user, levels=form.cleaned_data["levels"]
-        )
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if form.instance.pk:
+            setup.update_criterion(form.instance, acting_user=self.request.user, **fields)
+        else:
+            setup.add_criterion(acting_user=self.request.user, **fields)
 
 
 class RoundView(ModelFormView):
@@ -150,7 +154,11 @@ class RoundView(ModelFormView):
     title = "Award round"
 
     def save(self, form):
-        setup.save_round(form.save(commit=False), acting_user=self.request.user)
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if form.instance.pk:
+            setup.update_round(form.instance, acting_user=self.request.user, **fields)
+        else:
+            setup.open_round(acting_user=self.request.user, **fields)
 
 
 class ApplicationListView(OfficerMixin, TemplateView):

@@ -8,12 +8,12 @@ from django_tenants.utils import tenant_context
 
 from accreditation import selectors, services
 from accreditation.enums import ApplicationStatus
-from accreditation.models import Evidence, Round
+from accreditation.models import Evidence
 from accreditation.services import setup
 from charters import services as charter_services
 from tests.fixtures.accreditation import PDF, complete, pdf, submitted
 from tests.fixtures.charters import register
-from tests.helpers import make_user
+from tests.helpers import committed, make_user
 
 
 def test_starting_needs_a_signature_of_the_current_charter(
@@ -31,11 +31,11 @@ def test_starting_is_refused_in_a_closed_round_twice_or_by_a_non_lead(
 ):
     with tenant_context(tenant_a):
         today = timezone.localdate()
-        closed = setup.save_round(
-            Round(
-                name="Old", opens_on=today - timedelta(days=60), closes_on=today - timedelta(days=1)
-            ),
+        closed = setup.open_round(
             acting_user=officer_a,
+            name="Old",
+            opens_on=today - timedelta(days=60),
+            closes_on=today - timedelta(days=1),
         )
         with pytest.raises(services.AccreditationError, match="not open"):
             services.start_application(applicant_a, acting_user=lead_a, award_round=closed)
@@ -240,9 +240,11 @@ def test_withdrawing_before_a_decision(tenant_a, application, lead_a, criteria_a
 def test_rounds_must_close_after_they_open(tenant_a, officer_a):
     today = timezone.localdate()
     with tenant_context(tenant_a), pytest.raises(ValidationError):
-        setup.save_round(
-            Round(name="Backwards", opens_on=today, closes_on=today - timedelta(days=1)),
+        setup.open_round(
             acting_user=officer_a,
+            name="Backwards",
+            opens_on=today,
+            closes_on=today - timedelta(days=1),
         )
 
 
@@ -265,3 +267,37 @@ def test_a_second_organisation_applies_independently(tenant_a, round_a, applicat
     with tenant_context(tenant_a):
         second = services.start_application(other, acting_user=lead, award_round=round_a)
     assert second.pk != application.pk
+
+
+def test_only_criteria_of_the_current_version_can_be_changed(
+    tenant_a, officer_a, criteria_a, published_a
+):
+    """The rule lives in the service, not only in the view that finds the criterion."""
+    older = criteria_a[0]
+    with tenant_context(tenant_a), committed():
+        draft = charter_services.start_new_draft(published_a.charter, acting_user=officer_a)
+        charter_services.publish_version(draft, acting_user=officer_a)
+    with tenant_context(tenant_a):
+        principle = draft.principles.order_by("position").first()
+        with pytest.raises(services.AccreditationError, match="current charter version"):
+            setup.update_criterion(
+                older,
+                acting_user=officer_a,
+                principle=older.principle,
+                title="Rewritten after the fact",
+                guidance=older.guidance,
+                good_evidence="",
+                easy_read_guidance="",
+                required=True,
+                levels=[],
+            )
+        with pytest.raises(services.AccreditationError, match="current charter version"):
+            setup.add_criterion(
+                acting_user=officer_a, principle=older.principle, title="Old", guidance="x"
+            )
+        added = setup.add_criterion(
+            acting_user=officer_a, principle=principle, title="New", guidance="Show it"
+        )
+        assert added.version == draft
+        older.refresh_from_db()
+        assert older.title != "Rewritten after the fact"

@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 
 from accreditation import services
 from accreditation.enums import ApplicationStatus
-from accreditation.models import Award, AwardLevel
+from accreditation.models import Award
 from accreditation.services import setup
 from tests.fixtures.accreditation import assessed, judge_all, submitted
 from tests.helpers import make_user
@@ -181,9 +181,15 @@ def test_awards_in_an_embargoed_round_stay_private_until_the_ceremony(
 ):
     ceremony = timezone.now() + timedelta(days=40)
     with tenant_context(tenant_a):
-        round_a.ceremony_at = ceremony
-        round_a.embargoed_until_ceremony = True
-        setup.save_round(round_a, acting_user=officer_a)
+        setup.update_round(
+            round_a,
+            acting_user=officer_a,
+            name=round_a.name,
+            opens_on=round_a.opens_on,
+            closes_on=round_a.closes_on,
+            ceremony_at=ceremony,
+            embargoed_until_ceremony=True,
+        )
     assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     with tenant_context(tenant_a):
         application.round.refresh_from_db()
@@ -197,7 +203,7 @@ def test_graded_levels_award_the_level_chosen(
     tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
 ):
     with tenant_context(tenant_a):
-        gold = setup.save_level(AwardLevel(name="Gold", position=3), acting_user=officer_a)
+        gold = setup.add_level(acting_user=officer_a, name="Gold", position=3)
     assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
     with tenant_context(tenant_a):
         services.decide_application(

@@ -18,8 +18,8 @@ LEAD_ACTIONS = {
 
 
 @pytest.mark.parametrize("state", ApplicationStatus.values)
-def test_the_leads_rules_follow_the_state(tenant_a, application, applicant, officer_a, state):
-    _, lead = applicant
+def test_the_leads_rules_follow_the_state(tenant_a, application, lead_a, officer_a, state):
+    lead = lead_a
     with tenant_context(tenant_a):
         Application.objects.filter(pk=application.pk).update(status=state)
         application.refresh_from_db()
@@ -33,9 +33,9 @@ def test_the_leads_rules_follow_the_state(tenant_a, application, applicant, offi
     [s for s in ApplicationStatus.values if ApplicationStatus.WITHDRAWN not in TRANSITIONS[s]],
 )
 def test_withdrawing_in_a_final_state_is_refused_with_a_message(
-    tenant_a, application, applicant, state
+    tenant_a, application, lead_a, state
 ):
-    _, lead = applicant
+    lead = lead_a
     with tenant_context(tenant_a):
         Application.objects.filter(pk=application.pk).update(status=state)
         application.refresh_from_db()
@@ -46,8 +46,8 @@ def test_withdrawing_in_a_final_state_is_refused_with_a_message(
             services.withdraw_application(application, acting_user=lead)
 
 
-def test_resubmitting_what_nobody_asked_for_is_refused(tenant_a, application, applicant):
-    _, lead = applicant
+def test_resubmitting_what_nobody_asked_for_is_refused(tenant_a, application, lead_a):
+    lead = lead_a
     with (
         tenant_context(tenant_a),
         pytest.raises(services.AccreditationError, match="has not asked for more information"),
