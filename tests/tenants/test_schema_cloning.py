@@ -2,7 +2,8 @@
 
 The template of the test run holds the objects of tests/tenants/driftapp (installed by the test
 settings only): a PL/pgSQL trigger function naming the template in a literal, with a SET line in
-its body; a view; serial, identity and generated columns; the citext extension.
+its body; a view; serial, identity and generated columns; an extension's type (citext on the
+system PostgreSQL, pgvector on the embedded one, whichever the server has).
 """
 
 from __future__ import annotations
@@ -30,6 +31,20 @@ _ARRAY_CAST = re.compile(r"\(\(ARRAY\[([^\]]*)\]\)::([a-z ]+)\[\]\)")
 def _distribute_array_cast(match: re.Match) -> str:
     elements = match.group(1).split(", ")
     return "(ARRAY[" + ", ".join(f"({e})::{match.group(2)}" for e in elements) + "])"
+
+
+# How each extension the drift app may use is exercised: a value, and a true test on it that
+# needs the extension's operators, found through the tenant's search path.
+EXTENSION_PROBES = {
+    "citext": ("'Hello'", "tag = 'HELLO'"),
+    "vector": ("'[1,2,3]'", "(tag <-> '[1,2,3]') = 0"),
+}
+
+
+def drift_extension() -> str:
+    return fetch_one(
+        "SELECT extname FROM pg_extension WHERE extname = ANY(%s)", [list(EXTENSION_PROBES)]
+    )[0]
 
 
 SESSION_NOISE = ("--", "\\restrict", "\\unrestrict", "SELECT pg_catalog.set_config")
@@ -87,11 +102,12 @@ def test_clone_objects_work_in_the_new_schema(committed):
     committed.append("drift-use")
     tenant = provision_tenant(name="Drift Use", slug="drift-use", officer_email=None)
 
+    value, probe = EXTENSION_PROBES[drift_extension()]
     with tenant_context(tenant), connection.cursor() as cursor:
-        cursor.execute("INSERT INTO drift_note (title) VALUES ('Hello')")
+        cursor.execute(f"INSERT INTO drift_note (title, tag) VALUES ('Hello', {value})")
         cursor.execute(
-            "SELECT id, audit_number, title_length, stamped_from, "
-            "title = 'HELLO', pg_get_serial_sequence('drift_note', 'id') FROM drift_note_title "
+            f"SELECT id, audit_number, title_length, stamped_from, {probe}, "
+            "pg_get_serial_sequence('drift_note', 'id') FROM drift_note_title "
             "JOIN drift_note USING (id, title)"
         )
         row = cursor.fetchone()
@@ -99,15 +115,19 @@ def test_clone_objects_work_in_the_new_schema(committed):
 
 
 def test_extensions_of_the_template_live_in_the_shared_schema(db):
+    extension = drift_extension()
     assert fetch_one(
-        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'citext'"
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = %s",
+        [extension],
     ) == (EXTENSIONS_SCHEMA,)
     snapshot = schema_cloning.current_template_snapshot()
-    assert 'CREATE EXTENSION IF NOT EXISTS "citext" WITH SCHEMA "extensions";' in snapshot.sql
-    assert "extensions.citext" in snapshot.sql
+    assert f'CREATE EXTENSION IF NOT EXISTS "{extension}" WITH SCHEMA "extensions";' in snapshot.sql
+    assert f"extensions.{extension}" in snapshot.sql
 
 
 def test_capture_moves_an_extension_found_in_the_template_schema(committed):
+    if fetch_one("SELECT count(*) FROM pg_available_extensions WHERE name = 'btree_gist'") == (0,):
+        pytest.skip("this server has no btree_gist (the embedded pgserver ships no contrib)")
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE EXTENSION btree_gist WITH SCHEMA {TEMPLATE_SCHEMA_NAME}")
     try:
@@ -164,8 +184,8 @@ def test_copy_names_columns_skips_generated_ones_and_overrides_identity(db, monk
 
     target = schema_cloning.TARGET_PLACEHOLDER
     assert (
-        f'INSERT INTO {target}."drift_note" ("id", "audit_number", "title", "stamped_from") '
-        f'OVERRIDING SYSTEM VALUE SELECT "id", "audit_number", "title", "stamped_from" '
+        f'INSERT INTO {target}."drift_note" ("id", "audit_number", "title", "tag", "stamped_from") '
+        f'OVERRIDING SYSTEM VALUE SELECT "id", "audit_number", "title", "tag", "stamped_from" '
         f'FROM {TEMPLATE_SCHEMA_NAME}."drift_note";'
     ) in snapshot.sql
     with tenant_context(tenant), connection.cursor() as cursor:

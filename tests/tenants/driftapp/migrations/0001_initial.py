@@ -1,15 +1,20 @@
 from django.db import migrations
 
+# An extension this server has: the system PostgreSQL ships contrib's citext, the embedded
+# pgserver only pgvector. Its type is a column of drift_note either way.
+EXTENSION_TYPES = {"citext": "citext", "vector": "vector(3)"}
+
 # Unqualified names: the migration runs with the schema being migrated first on the search path.
 # CREATE EXTENSION therefore lands in the first schema migrated (the template), as a real app's
 # migration would; capturing the template's snapshot moves it to the shared extensions schema.
 FORWARD = """
-CREATE EXTENSION IF NOT EXISTS citext;
+CREATE EXTENSION IF NOT EXISTS {extension};
 
 CREATE TABLE drift_note (
     id serial PRIMARY KEY,
     audit_number bigint GENERATED ALWAYS AS IDENTITY,
-    title citext NOT NULL UNIQUE,
+    title text NOT NULL UNIQUE,
+    tag {extension_type},
     title_length integer GENERATED ALWAYS AS (char_length(title::text)) STORED,
     stamped_from text NOT NULL DEFAULT ''
 );
@@ -37,7 +42,33 @@ DROP TABLE drift_note;
 """
 
 
+def available_extension(cursor) -> str:
+    cursor.execute(
+        "SELECT name FROM pg_available_extensions WHERE name = ANY(%s) ORDER BY name",
+        [list(EXTENSION_TYPES)],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("The drift test app needs citext or pgvector on this server.")
+    return row[0]
+
+
+def forward(apps, schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        extension = available_extension(cursor)
+        cursor.execute(
+            FORWARD.replace("{extension_type}", EXTENSION_TYPES[extension]).replace(
+                "{extension}", extension
+            )
+        )
+
+
+def backward(apps, schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(BACKWARD)
+
+
 class Migration(migrations.Migration):
     initial = True
     dependencies = []
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [migrations.RunPython(forward, backward)]
