@@ -38,7 +38,7 @@ run: install
 test: install
 	$(SERVICES) env DJANGO_SETTINGS_MODULE=platform_.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install migrate
 	$(SERVICES) $(PY) bench/run_all.py
 
 migrate: install

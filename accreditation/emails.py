@@ -39,39 +39,39 @@ def _assignment_url(assignment: Assignment) -> str:
     )
 
 
-def _to_leads(
-    application: Application, *, subject: str, template: str, dedup_key: str = "", **context
+def _to_each(
+    recipients: list[str],
+    application: Application,
+    *,
+    subject: str,
+    template: str,
+    dedup_key: str = "",
+    **context,
 ) -> int:
+    """One email per recipient; returns how many were newly owed (a dedup_key may skip some)."""
     queued = 0
-    for email in lead_emails(application.organisation):
+    for email in recipients:
         queued += bool(
             queue_email(
                 email,
                 subject=subject,
                 template=template,
-                context={
-                    "application": application,
-                    "application_url": _application_url(application),
-                    **context,
-                },
+                context={"application": application, **context},
                 dedup_key=dedup_key,
             )
         )
     return queued
 
 
-def _to_officers(application: Application, *, subject: str, template: str, **context) -> None:
-    for email in officer_emails():
-        queue_email(
-            email,
-            subject=subject,
-            template=template,
-            context={
-                "application": application,
-                "manage_url": _manage_url(application),
-                **context,
-            },
-        )
+def _to_leads(application: Application, **message) -> int:
+    recipients = lead_emails(application.organisation)
+    return _to_each(
+        recipients, application, application_url=_application_url(application), **message
+    )
+
+
+def _to_officers(application: Application, **message) -> int:
+    return _to_each(officer_emails(), application, manage_url=_manage_url(application), **message)
 
 
 def application_submitted(application: Application) -> None:

@@ -43,7 +43,7 @@ def provision(slug: str, *, clone: bool) -> float:
     patch = mock.patch("tenants.services.clone_template_schema", unavailable)
     # The invitation row is written as in production, but its email is not queued: these
     # tenants are deleted at once, and no worker need send to them.
-    no_email = mock.patch("platform_.accounts.services.enqueue_on_commit")
+    no_email = mock.patch("platform_.outbox.services.enqueue_on_commit")
     with no_email, contextlib.nullcontext() if clone else patch:
         started = time.perf_counter()
         provision_tenant(name=f"Bench {slug}", slug=slug, officer_email="officer@bench.test")
