@@ -39,9 +39,28 @@ def create_default_accreditation() -> None:
 
 
 @transaction.atomic
-def update_settings(*, acting_user, **values) -> AccreditationSettings:
-    """Change how the council runs Charter Status. Side effect: an audit event."""
+def update_settings(
+    *,
+    acting_user,
+    validity_years: int | None = None,
+    requires_pair: bool | None = None,
+    requires_lived_experience: bool | None = None,
+    max_upload_mb: int | None = None,
+    assessor_capacity: int | None = None,
+) -> AccreditationSettings:
+    """Change how the council runs Charter Status; what is not given (None) stays as it is.
+
+    Side effect: an audit event with the old and new values of what changed.
+    """
     _require_officer(acting_user)
+    given = {
+        "validity_years": validity_years,
+        "requires_pair": requires_pair,
+        "requires_lived_experience": requires_lived_experience,
+        "max_upload_mb": max_upload_mb,
+        "assessor_capacity": assessor_capacity,
+    }
+    values = {name: value for name, value in given.items() if value is not None}
     current = settings_for_tenant()
     old = {name: getattr(current, name) for name in values}
     for name, value in values.items():

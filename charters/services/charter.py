@@ -15,6 +15,13 @@ from platform_.audit.services import record_event
 from platform_.background import after_commit, enqueue_on_commit
 
 
+class Keep:
+    """The type of KEEP: "leave this field as it is" in an update, where None is a real value."""
+
+
+KEEP = Keep()
+
+
 @transaction.atomic
 def create_default_charter(*, acting_user=None) -> Charter:
     """A new tenant's charter: a draft in plain words, with easy read, ready to rewrite.
@@ -93,11 +100,28 @@ def update_draft(
 
 
 @transaction.atomic
-def add_principle(version: CharterVersion, *, acting_user, **fields) -> Principle:
+def add_principle(
+    version: CharterVersion,
+    *,
+    acting_user,
+    title: str,
+    text: str,
+    easy_read_text: str = "",
+    picture=None,
+    picture_alt: str = "",
+) -> Principle:
     """Add a principle at the end of a draft. Side effects: the principle; an audit event."""
     _editable_draft(version, acting_user)
     last = version.principles.aggregate(last=Max("position"))["last"] or 0
-    principle = Principle.objects.create(version=version, position=last + 1, **fields)
+    principle = Principle.objects.create(
+        version=version,
+        position=last + 1,
+        title=title,
+        text=text,
+        easy_read_text=easy_read_text,
+        picture=picture or "",
+        picture_alt=picture_alt,
+    )
     record_event(
         CharterEvent.PRINCIPLE_ADDED, principle, actor=acting_user, new={"title": principle.title}
     )
@@ -105,12 +129,30 @@ def add_principle(version: CharterVersion, *, acting_user, **fields) -> Principl
 
 
 @transaction.atomic
-def update_principle(principle: Principle, *, acting_user, **fields) -> Principle:
-    """Change a principle of a draft. Side effects: the principle saved; an audit event."""
+def update_principle(
+    principle: Principle,
+    *,
+    acting_user,
+    title: str | Keep = KEEP,
+    text: str | Keep = KEEP,
+    easy_read_text: str | Keep = KEEP,
+    picture=KEEP,
+    picture_alt: str | Keep = KEEP,
+) -> Principle:
+    """Change a principle of a draft; what is not given stays. ``picture=False`` removes the
+    picture (as a cleared file field gives). Side effects: the principle saved; an audit event."""
     _editable_draft(principle.version, acting_user)
     old = {"title": principle.title}
-    for name, value in fields.items():
-        setattr(principle, name, value)
+    changes = {
+        "title": title,
+        "text": text,
+        "easy_read_text": easy_read_text,
+        "picture": picture,
+        "picture_alt": picture_alt,
+    }
+    for name, value in changes.items():
+        if value is not KEEP:
+            setattr(principle, name, value)
     principle.save()
     record_event(
         CharterEvent.PRINCIPLE_UPDATED,
