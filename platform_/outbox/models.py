@@ -5,6 +5,12 @@ class OutboxEmailQuerySet(models.QuerySet):
     def unsent(self):
         return self.filter(sent_at__isnull=True)
 
+    def claimable(self, claimed_before):
+        """Unsent, and not claimed by a sender since ``claimed_before`` (older claims lapsed)."""
+        return self.unsent().filter(
+            models.Q(claimed_at__isnull=True) | models.Q(claimed_at__lt=claimed_before)
+        )
+
 
 class OutboxEmail(models.Model):
     """One email owed to one person (DESIGN §7: one outbox for email).
@@ -23,6 +29,8 @@ class OutboxEmail(models.Model):
     # email that may only ever be owed once (reminders, re-sign notices) impossible to write twice.
     dedup_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set (and committed) just before the mail server is given the email; cleared on failure.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

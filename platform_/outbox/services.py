@@ -89,33 +89,51 @@ def queue_rendered_email(
     return email
 
 
-def deliver_email(email_id: int) -> bool:
-    """Send one outbox email unless it was sent already. Returns whether it was sent now.
+def claim_timeout() -> timedelta:
+    """How long a claimed email is left to its sender before the sweep may send it again."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
 
-    The row is locked while sending, so a second task for the same email (a sweep racing the
-    first) skips it. A failure is recorded on the row and raised as DeliveryFailed for a retry.
+
+def deliver_email(email_id: int) -> bool:
+    """Send one outbox email unless it was sent or is being sent. Returns whether it was sent now.
+
+    Effectively once: the row is first *claimed* (committed on its own, so every other sender and
+    the sweep see it) and only then handed to the mail server, outside any transaction; the
+    outcome is recorded afterwards. A sender killed between the two leaves the claim behind; only
+    once it is older than the claim timeout may the sweep send again, and it sends the same
+    Message-ID (derived from the row), which mail systems use to recognise a repeat. A failure
+    releases the claim, is recorded on the row and raised as DeliveryFailed for a retry.
     """
+    email = _claim(email_id)
+    if email is None:
+        return False
+    try:
+        _message(email).send()
+    except OSError as error:  # SMTP errors are OSErrors: the server refused or is away
+        OutboxEmail.objects.filter(pk=email.pk).update(
+            claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise DeliveryFailed(str(error)) from error
+    OutboxEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), last_error="")
+    return True
+
+
+def _claim(email_id: int) -> OutboxEmail | None:
+    """Mark the email as being sent now, if nobody sent it or holds a live claim on it."""
+    now = timezone.now()
     with transaction.atomic():
         email = (
             OutboxEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, sent_at__isnull=True)
+            .claimable(now - claim_timeout())
+            .filter(pk=email_id)
             .first()
         )
         if email is None:
-            return False
+            return None
+        email.claimed_at = now
         email.attempts += 1
-        try:
-            _message(email).send()
-        except OSError as error:  # SMTP errors are OSErrors: the server refused or is away
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
-            email.save(update_fields=["attempts", "last_error"])
-            failure = error
-        else:
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["attempts", "last_error", "sent_at"])
-            return True
-    raise DeliveryFailed(str(failure)) from failure
+        email.save(update_fields=["claimed_at", "attempts"])
+    return email
 
 
 def _message(email: OutboxEmail) -> EmailMultiAlternatives:
@@ -135,9 +153,12 @@ def _message(email: OutboxEmail) -> EmailMultiAlternatives:
 
 
 def sweep_unsent() -> int:
-    """Queue again every email whose task was lost. Run by beat in every schema."""
-    stale = OutboxEmail.objects.unsent().filter(
-        created_at__lt=timezone.now() - SWEEP_GRACE, attempts__lt=MAX_ATTEMPTS
+    """Queue again every email whose task was lost, leaving alone those a sender has claimed
+    within the claim timeout (it may be talking to the mail server right now). Run by beat in
+    every schema."""
+    now = timezone.now()
+    stale = OutboxEmail.objects.claimable(now - claim_timeout()).filter(
+        created_at__lt=now - SWEEP_GRACE, attempts__lt=MAX_ATTEMPTS
     )
     ids = list(stale.values_list("pk", flat=True))
     for email_id in ids:

@@ -1,12 +1,9 @@
 """A real Celery worker, on real Redis, runs the invitation email task in the right schema."""
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
@@ -16,7 +13,7 @@ from platform_.accounts.enums import Role
 from platform_.accounts.models import Invitation
 from platform_.outbox.models import OutboxEmail
 from tenants.models import Tenant
-from tests.helpers import subprocess_env
+from tests.processes import start_worker, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
@@ -28,42 +25,18 @@ def mail_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, mail_dir):
+def worker(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
     """A worker process on this run's own queue, sending mail to files in mail_dir."""
+    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
     with django_db_blocker.unblock():
-        env = subprocess_env(
-            CELERY_TASK_ALWAYS_EAGER="false",
+        process = start_worker(
+            log,
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(mail_dir),
         )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "platform_",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "--loglevel",
-            "info",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     yield process
-    process.terminate()
-    output = process.communicate(timeout=30)[0]
-    print(output)  # shown by pytest when a test of this module fails
+    stop(process)
+    print(log.read_text())  # shown by pytest when a test of this module fails
 
 
 @pytest.fixture

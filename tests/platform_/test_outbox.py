@@ -138,3 +138,41 @@ def test_the_platform_has_an_outbox_of_its_own(db):
         assert connection.schema_name == "public"
         assert services.deliver_email(email.pk) is True
     assert mail.outbox[0].from_email == "CoCharter <no-reply@cocharter.localhost>"
+
+
+def test_a_claimed_email_is_left_to_its_sender_until_the_claim_lapses(tenant_a, settings):
+    """A sender killed mid-send leaves its claim: nobody sends again until it lapses, and then
+    the repeat carries the same Message-ID, so mail systems can tell it is the same message."""
+    email = queue(tenant_a)
+    with tenant_context(tenant_a):
+        OutboxEmail.objects.filter(pk=email.pk).update(
+            claimed_at=timezone.now() - timedelta(minutes=1),
+            created_at=timezone.now() - timedelta(hours=1),
+            attempts=1,
+        )
+        assert services.deliver_email(email.pk) is False  # another sender holds it
+        assert services.sweep_unsent() == 0
+
+        settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 30  # the claim is now older than the timeout
+        assert services.sweep_unsent() == 1
+        email.refresh_from_db()
+    assert (email.attempts, email.sent_at is not None) == (2, True)
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [
+        f"<outbox.t_alpha.{email.pk}@cocharter.localhost>"
+    ]
+
+
+def test_the_claim_is_committed_before_the_mail_server_is_called(tenant_a, monkeypatch):
+    email = queue(tenant_a)
+    seen = {}
+
+    def send(self, fail_silently=False):
+        with tenant_context(tenant_a):
+            row = OutboxEmail.objects.get(pk=email.pk)
+        seen.update(claimed=row.claimed_at is not None, sent=row.sent_at is not None)
+        return 1
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", send)
+    with tenant_context(tenant_a):
+        assert services.deliver_email(email.pk) is True
+    assert seen["claimed"] is True and seen["sent"] is False
