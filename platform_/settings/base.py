@@ -115,8 +115,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis down is an empty cache, not a failed page: everything cached can be rebuilt from
+        # the database (platform_/cache.py says what each operation does then).
+        "BACKEND": "platform_.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
+        # Short timeouts, so a Redis that does not answer costs a fraction of a second, not the
+        # operating system's minute; a refused connection fails at once anyway.
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        },
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cocharter"),
         # Every key carries the current schema name, so tenants never read each other's entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
