@@ -9,10 +9,13 @@ when it was queued, whatever schema the connection has moved to since.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 
+import redis.exceptions
 from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name, tenant_context
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +35,48 @@ def after_commit(func: Callable[..., object], *args, **kwargs) -> None:
     transaction.on_commit(run)
 
 
+# What an unreachable broker raises on publish: kombu wraps connection errors in
+# OperationalError once its retries are spent; the rest may escape it from the transport.
+PUBLISH_ERRORS = (
+    OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OSError,
+)
+
+# Tasks that could not be queued, by task name, since the process started (read in tests and
+# from a shell; the log says which task, for which schema).
+publish_failures: Counter[str] = Counter()
+
+
 def enqueue_on_commit(task, *args) -> None:
     """Queue a Celery ``task`` after commit, for the schema that is current now.
 
     tenant-schemas-celery reads the schema when a task is published; the schema is also passed
     as a header explicitly, so the task runs where it was queued even if the publishing code
-    were ever to run elsewhere.
+    were ever to run elsewhere. If the broker cannot be reached the failure is logged and
+    counted, never raised: the change is already committed.
     """
     schema_name = connection.schema_name
-    after_commit(lambda: task.apply_async(args=args, headers={"_schema_name": schema_name}))
+
+    def publish() -> None:
+        try:
+            task.apply_async(args=args, headers={"_schema_name": schema_name})
+        except PUBLISH_ERRORS as error:
+            if task.app.conf.task_always_eager:
+                raise  # the task ran inline (tests): the error is its own, not the broker's
+            # The change is committed; failing the request now would tell the person it was not.
+            # Work that must not be lost is in the database and swept up again (outbox rows).
+            publish_failures[task.name] += 1
+            logger.error(
+                "Could not queue %s for schema %s (%s: %s); the broker is unreachable",
+                task.name,
+                schema_name,
+                type(error).__name__,
+                error,
+            )
+
+    after_commit(publish)
 
 
 def in_tenant_schema(task_name: str) -> bool:

@@ -115,8 +115,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis down is an empty cache, not a failed page: everything cached can be rebuilt from
+        # the database (platform_/cache.py says what each operation does then).
+        "BACKEND": "platform_.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
+        # Short timeouts, so a Redis that does not answer costs a fraction of a second, not the
+        # operating system's minute; a refused connection fails at once anyway.
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        },
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cocharter"),
         # Every key carries the current schema name, so tenants never read each other's entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -227,6 +235,17 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="cocharter")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Queueing happens inside requests (after commit), so with the broker down it must give up fast:
+# two tries 0.1 s apart, and a connect timeout well under a second. What is not queued is logged
+# and counted (platform_/background.py); emails are sent later by the outbox sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.1,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2.0}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
