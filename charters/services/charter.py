@@ -6,13 +6,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from charters import default_charter, emails, public_cache, tasks
+from charters import default_charter, emails, public_cache
 from charters.enums import CharterEvent, SignatureAction, VersionStatus
 from charters.models import Charter, CharterVersion, Organisation, Principle
 from charters.services.errors import CharterError
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
-from platform_.background import after_commit, enqueue_on_commit
+from platform_.background import after_commit
 
 
 class Keep:
@@ -250,8 +250,7 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     """Publish a draft as the next numbered, immutable version.
 
     Side effects, in order: the version numbered and published; an audit event; the public pages'
-    cache dropped after commit; signatories of older versions invited to re-sign (a task after
-    commit).
+    cache dropped after commit; signatories of older versions invited to re-sign (outbox).
     """
     _editable_draft(version, acting_user)
     version = CharterVersion.objects.select_for_update().get(pk=version.pk)
@@ -274,15 +273,17 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     )
     after_commit(public_cache.invalidate)
     if version.number > 1:
-        enqueue_on_commit(tasks.tell_signatories_of_new_version, version.pk)
+        # In this transaction, not in a task: the emails are owed the moment the version is
+        # out, and a task lost to a broker outage would leave nothing for the sweep to find.
+        tell_signatories_of_new_version(version)
     return version
 
 
 def tell_signatories_of_new_version(version: CharterVersion) -> int:
     """Invite every organisation signed to an older version to read and sign ``version``.
 
-    Run by a task after publishing (an email per lead of each organisation, written to the
-    outbox); safe to run twice, as each organisation's leads are told once per version.
+    Side effects: an outbox email per lead of each such organisation. Safe to run twice, as
+    each organisation's leads are told once per version.
     """
     outdated = Organisation.objects.filter(
         current_signature__action=SignatureAction.SIGNED,
@@ -290,6 +291,5 @@ def tell_signatories_of_new_version(version: CharterVersion) -> int:
     ).select_related("current_signature__version")
     told = 0
     for organisation in outdated:
-        with transaction.atomic():
-            told += emails.new_version_to_sign(organisation, version)
+        told += emails.new_version_to_sign(organisation, version)
     return told

@@ -6,7 +6,6 @@ from django_tenants.utils import tenant_context
 from charters import default_charter, selectors, services
 from charters.enums import VersionStatus
 from charters.models import CharterVersion, Principle
-from charters.tasks import tell_signatories_of_new_version
 from platform_.audit.models import AuditEvent
 from platform_.outbox.models import OutboxEmail
 from tests.fixtures.charters import register, sign
@@ -147,7 +146,19 @@ def test_publishing_a_new_version_invites_signatories_of_older_versions_once(
     assert "version 2" in mail.outbox[0].body
     assert "http://alpha.localhost/org/old-school/sign/" in mail.outbox[0].body
     with tenant_context(tenant_a):
-        assert tell_signatories_of_new_version.apply(args=[version_two.pk]).get() == 0  # once
+        assert services.tell_signatories_of_new_version(version_two) == 0  # once only
         assert list(OutboxEmail.objects.values_list("recipient", "dedup_key")) == [
             ("lead@old.test", f"charters.resign:{version_two.pk}:{old_org.pk}")
         ]
+
+
+def test_re_sign_emails_are_owed_in_the_publishing_transaction(tenant_a, officer_a, published_a):
+    """Not left to a task that a broker outage could lose: the rows exist before any commit."""
+    lead = make_user(tenant_a, "lead@old.test")
+    organisation = register(tenant_a, lead, name="Old School", postcode="WV2 2AA")
+    sign(tenant_a, organisation, lead)
+    with tenant_context(tenant_a):
+        draft = services.start_new_draft(published_a.charter, acting_user=officer_a)
+        services.publish_version(draft, acting_user=officer_a)  # on_commit never runs here
+        owed = list(OutboxEmail.objects.values_list("recipient", "sent_at"))
+    assert owed == [("lead@old.test", None)]

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from kombu import pools as kombu_pools
 
 from accreditation.enums import ApplicationStatus
 from accreditation.models import Application
@@ -34,11 +35,14 @@ pytestmark = pytest.mark.integration
 def use_broker(url: str, *, eager: bool) -> None:
     conf = celery_app.conf
     conf.broker_url, conf.task_always_eager = url, eager
-    # The connection and producer pools were made for the old URL.
+    # The connection and producer pools were made for the old URL. kombu also keeps producer
+    # pools in a registry of its own, keyed by connection: reset it too, or a later test would
+    # publish through a pool this one closed.
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 @pytest.fixture
