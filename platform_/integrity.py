@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 Refusal = BaseException | Callable[[], BaseException]
 
@@ -31,36 +31,23 @@ def violated_constraint(error: IntegrityError) -> str | None:
 
 
 @contextmanager
-def unique_or_raise(
-    refusals: Mapping[str, Refusal], *, deferred: tuple[str, ...] = ()
-) -> Iterator[None]:
+def unique_or_raise(refusals: Mapping[str, Refusal]) -> Iterator[None]:
     """Run the block in a savepoint; if it breaks one of the named constraints, raise that
     constraint's refusal (an exception, or a callable that makes one) instead.
 
     The savepoint means the caller's transaction survives: it can still fetch the row that won
     or render its message. Any other IntegrityError is re-raised unchanged, as it is a bug, not a
-    race. Constraints named in ``deferred`` (DEFERRABLE INITIALLY DEFERRED) are checked before
-    the savepoint ends, else their violation would surface only at the final COMMIT, outside it.
+    race. Not for DEFERRABLE constraints, which are checked only at the final COMMIT, outside
+    any savepoint: serialise those writers with a row lock instead (see add_principle).
     """
     try:
         with transaction.atomic():
             yield
-            if deferred:
-                _check_deferred_now(deferred)
     except IntegrityError as error:
         refusal = refusals.get(violated_constraint(error) or "")
         if refusal is None:
             raise
         raise (refusal() if callable(refusal) else refusal) from error
-
-
-def _check_deferred_now(names: tuple[str, ...]) -> None:
-    quoted = ", ".join(connection.ops.quote_name(name) for name in names)
-    with connection.cursor() as cursor:
-        # IMMEDIATE checks what is pending now; DEFERRED puts the rule back for later statements
-        # of the transaction (a swap of two positions relies on it).
-        cursor.execute(f"SET CONSTRAINTS {quoted} IMMEDIATE")
-        cursor.execute(f"SET CONSTRAINTS {quoted} DEFERRED")
 
 
 def unique_field_constraint(model, field_name: str) -> str:

@@ -410,3 +410,42 @@ def test_create_council_with_a_taken_slug_says_so_in_one_line(race_tenant, djang
             call_command("create_council", name="Again", slug=slug, officer_email="lead@again.test")
         assert message in str(refused.value)
         assert "\n" not in str(refused.value)
+
+
+def test_two_principles_added_at_once_take_the_next_two_positions(race_tenant, django_db_blocker):
+    """one_principle_per_position is checked only at commit, so the writers queue on the
+    draft's row instead: both principles are added, one after the other."""
+
+    def world():
+        officer = User.objects.get(email="officer@races.test")
+        return officer, charter_services.start_new_draft(Charter.objects.get(), acting_user=officer)
+
+    officer, draft = committed(django_db_blocker, race_tenant, world)
+
+    def add(title):
+        return lambda: charter_services.add_principle(
+            draft, acting_user=officer, title=title, text="Words"
+        )
+
+    try:
+        first, second = race(django_db_blocker, race_tenant, add("Eighth"), add("Ninth"))
+        assert (first.position, second.position) == (8, 9)
+    finally:
+        with django_db_blocker.unblock(), tenant_context(race_tenant):
+            draft.delete()
+
+
+def test_publishing_twice_at_once_publishes_one_version(race_tenant, django_db_blocker):
+    def world():
+        officer = User.objects.get(email="officer@races.test")
+        return officer, charter_services.start_new_draft(Charter.objects.get(), acting_user=officer)
+
+    officer, draft = committed(django_db_blocker, race_tenant, world)
+
+    def publish():
+        return charter_services.publish_version(draft, acting_user=officer)
+
+    first, second = race(django_db_blocker, race_tenant, publish, publish)
+
+    assert first.number == 2
+    assert messages_of(second) == ["Version 2 is already published."]
