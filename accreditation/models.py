@@ -36,6 +36,11 @@ class AccreditationSettings(models.Model):
 
     class Meta:
         verbose_name_plural = "accreditation settings"
+        constraints = [
+            # One row per tenant: an index on a constant admits a single row, so two first
+            # requests at once cannot both create the settings.
+            models.UniqueConstraint(models.Value(True), name="one_accreditation_settings_row"),
+        ]
 
     def __str__(self) -> str:
         return "Accreditation settings"

@@ -173,6 +173,14 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # The same organisation registered twice at once (two people, or a double click)
+            # would otherwise pass the service's duplicate check twice. Different organisations
+            # with one name are fine at different postcodes.
+            models.UniqueConstraint(
+                fields=["name_key", "postcode"], name="one_organisation_per_name_and_postcode"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -218,6 +226,13 @@ class Membership(models.Model):
                 fields=["organisation", "user"],
                 condition=models.Q(status__in=["requested", "invited", "active"]),
                 name="one_open_membership_per_person",
+            ),
+            # An invitation names an email, not yet a user: without this, a lead's double click
+            # sent two invitations (get_or_create is only race-safe with a constraint behind it).
+            models.UniqueConstraint(
+                fields=["organisation", "invited_email"],
+                condition=models.Q(status="invited"),
+                name="one_open_invitation_per_organisation_and_email",
             ),
             models.CheckConstraint(
                 condition=models.Q(user__isnull=False) | ~models.Q(invited_email=""),

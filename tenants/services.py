@@ -13,6 +13,7 @@ from django_tenants.utils import schema_exists, tenant_context
 from platform_.accounts.enums import Role
 from platform_.accounts.services import invite_person
 from platform_.background import after_commit
+from platform_.integrity import unique_field_constraint, unique_or_raise
 from tenants.enums import LifecycleStatus, TenantKind
 from tenants.models import EXTENSIONS_SCHEMA, TEMPLATE_SCHEMA_NAME, Domain, Tenant
 from tenants.schema_cloning import (
@@ -97,12 +98,24 @@ def provision_tenant(
         status_changed_at=timezone.now(),
     )
     tenant.full_clean()
+    taken = ValidationError({"slug": f"'{slug}' is taken; choose another."})
+    if schema_exists(tenant.schema_name):  # left by a council whose row was deleted
+        raise taken
+    # full_clean saw the slug free; another provisioning at the same moment may take it first.
+    # The schema and domain names follow from the slug, so each of their rules means the same.
+    slug_taken = {
+        unique_field_constraint(Tenant, "slug"): taken,
+        unique_field_constraint(Tenant, "schema_name"): taken,
+        unique_field_constraint(Domain, "domain"): taken,
+    }
     with transaction.atomic():
-        tenant.save()
+        with unique_or_raise(slug_taken):
+            tenant.save()
         _create_schema(tenant)
-        Domain.objects.create(
-            domain=f"{slug}.{settings.PLATFORM_DOMAIN}", tenant=tenant, is_primary=True
-        )
+        with unique_or_raise(slug_taken):
+            Domain.objects.create(
+                domain=f"{slug}.{settings.PLATFORM_DOMAIN}", tenant=tenant, is_primary=True
+            )
         with tenant_context(tenant):
             schema_provisioned.send(sender=Tenant, tenant=tenant)
             if officer_email:

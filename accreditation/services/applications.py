@@ -23,6 +23,7 @@ from charters.selectors import current_version
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 from platform_.background import after_commit
+from platform_.integrity import unique_or_raise
 
 
 @transaction.atomic
@@ -58,19 +59,24 @@ def start_application(
         )
     if not award_round.is_open:
         raise AccreditationError(f"{award_round.name} is not open for applications.")
+    already_applying = AccreditationError(
+        f"{organisation.name} already has an application in this round."
+    )
     if (
         organisation.applications.filter(round=award_round)
         .exclude(status=ApplicationStatus.WITHDRAWN)
         .exists()
     ):
-        raise AccreditationError(f"{organisation.name} already has an application in this round.")
-    application = Application.objects.create(
-        organisation=organisation,
-        round=award_round,
-        version=version,
-        level_sought=level_sought,
-        created_by=acting_user,
-    )
+        raise already_applying
+    # Two clicks at once both pass the check above; the database keeps one live application.
+    with unique_or_raise({"one_live_application_per_round": already_applying}):
+        application = Application.objects.create(
+            organisation=organisation,
+            round=award_round,
+            version=version,
+            level_sought=level_sought,
+            created_by=acting_user,
+        )
     record_event(AccreditationEvent.APPLICATION_STARTED, application, actor=acting_user)
     return application
 
@@ -115,6 +121,8 @@ def save_self_assessment(
     for principle_id, (rung, reason) in answers.items():
         if principle_id not in principles:
             raise AccreditationError("That principle is not part of this charter version.")
+        # Race-safe as it is: update_or_create updates the row a simultaneous save inserted,
+        # as one_rung_per_principle stops a second one.
         SelfAssessment.objects.update_or_create(
             application=application,
             principle_id=principle_id,

@@ -24,6 +24,7 @@ from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.integrity import unique_field_constraint, unique_or_raise
 
 
 def _require_officer(user) -> None:
@@ -72,9 +73,13 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
         raise AccreditationError(
             f"{assessor} already has {capacity} open assessments, their limit."
         )
-    assignment = Assignment.objects.create(
-        application=application, assessor=assessor, assigned_by=acting_user
-    )
+    # Two officers (or a double click) assigning the same assessor at once: one assignment.
+    with unique_or_raise(
+        {"one_assignment_per_assessor": AccreditationError(f"{assessor} is already assigned.")}
+    ):
+        assignment = Assignment.objects.create(
+            application=application, assessor=assessor, assigned_by=acting_user
+        )
     record_event(
         AccreditationEvent.ASSIGNMENT_CREATED,
         assignment,
@@ -147,6 +152,8 @@ def record_judgements(
     for criterion_id, (outcome, comment) in judgements.items():
         if criterion_id not in allowed:
             raise AccreditationError("That criterion is not part of this application.")
+        # Race-safe as it is: update_or_create updates the row a simultaneous save inserted,
+        # as one_judgement_per_criterion stops a second one.
         Judgement.objects.update_or_create(
             assignment=assignment,
             criterion_id=criterion_id,
@@ -278,15 +285,23 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
     expires = _add_years(now.date(), years)
     ceremony = application.round.ceremony_at
     public_from = ceremony if application.round.embargoed_until_ceremony and ceremony else now
-    return Award.objects.create(
-        application=application,
-        organisation=application.organisation,
-        level=level,
-        certificate_number=certificate_number(timezone.localdate(now).year),
-        awarded_at=now,
-        expires_on=expires,
-        public_from=public_from,
-    )
+    # set_application_state locks the application, so a second decision is refused before
+    # this; the constraint's refusal is for any path that skips it.
+    awarded_already = {
+        unique_field_constraint(Award, "application"): AccreditationError(
+            "This application has already been awarded."
+        )
+    }
+    with unique_or_raise(awarded_already):
+        return Award.objects.create(
+            application=application,
+            organisation=application.organisation,
+            level=level,
+            certificate_number=certificate_number(timezone.localdate(now).year),
+            awarded_at=now,
+            expires_on=expires,
+            public_from=public_from,
+        )
 
 
 def _add_years(day: date, years: int) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from charters.models import Principle
 from charters.selectors import current_version
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
 
 DEFAULT_LEVEL = "Charter Status"
 
@@ -25,17 +27,30 @@ def _require_officer(user) -> None:
     )
 
 
+ONE_SETTINGS_ROW = "one_accreditation_settings_row"
+LEVEL_NAME_TAKEN = unique_field_constraint(AwardLevel, "name")
+
+
 def settings_for_tenant() -> AccreditationSettings:
     return AccreditationSettings.objects.order_by("pk").first() or AccreditationSettings()
 
 
 @transaction.atomic
 def create_default_accreditation() -> None:
-    """A new tenant's defaults: one level, "Charter Status", and the default settings."""
+    """A new tenant's defaults: one level, "Charter Status", and the default settings.
+
+    Idempotent, also when run twice at once: the row the other run made is as good as ours.
+    """
     if not AccreditationSettings.objects.exists():
-        AccreditationSettings.objects.create()
+        with suppress(AlreadyExists), unique_or_raise({ONE_SETTINGS_ROW: _exists_already}):
+            AccreditationSettings.objects.create()
     if not AwardLevel.objects.exists():
-        AwardLevel.objects.create(name=DEFAULT_LEVEL, position=1)
+        with suppress(AlreadyExists), unique_or_raise({LEVEL_NAME_TAKEN: _exists_already}):
+            AwardLevel.objects.create(name=DEFAULT_LEVEL, position=1)
+
+
+def _exists_already() -> AlreadyExists:
+    return AlreadyExists("a default row")
 
 
 @transaction.atomic
@@ -65,7 +80,12 @@ def update_settings(
     old = {name: getattr(current, name) for name in values}
     for name, value in values.items():
         setattr(current, name, value)
-    current.save()
+    # Saving the unsaved defaults inserts the tenant's one row: a second officer saving the
+    # first settings at the same moment is told, rather than making a second row.
+    with unique_or_raise(
+        {ONE_SETTINGS_ROW: AccreditationError("Someone else saved the settings just now.")}
+    ):
+        current.save()
     record_event(
         AccreditationEvent.SETTINGS_UPDATED, current, actor=acting_user, old=old, new=values
     )
@@ -172,8 +192,16 @@ def update_level(
 
 
 def _save_level(level: AwardLevel, *, acting_user, created: bool) -> AwardLevel:
-    level.full_clean()
-    level.save()
+    name_taken = AccreditationError(f"There is already a level called {level.name}.")
+    try:
+        level.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise AccreditationError(error.messages) from error
+    # The form checks the name is free; the constraint settles two officers adding it at once.
+    if AwardLevel.objects.filter(name=level.name).exclude(pk=level.pk).exists():
+        raise name_taken
+    with unique_or_raise({LEVEL_NAME_TAKEN: name_taken}):
+        level.save()
     record_event(
         AccreditationEvent.LEVEL_ADDED if created else AccreditationEvent.LEVEL_UPDATED,
         level,

@@ -13,6 +13,7 @@ from charters.services.errors import CharterError
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 from platform_.background import after_commit
+from platform_.integrity import AlreadyExists, unique_or_raise
 
 
 class Keep:
@@ -111,6 +112,10 @@ def add_principle(
     picture_alt: str = "",
 ) -> Principle:
     """Add a principle at the end of a draft. Side effects: the principle; an audit event."""
+    # Locked, so two principles added at once take positions one after the other (the unique
+    # position is only checked at commit, too late to answer), and a draft published meanwhile
+    # is seen as published.
+    version = CharterVersion.objects.select_for_update().get(pk=version.pk)
     _editable_draft(version, acting_user)
     last = version.principles.aggregate(last=Max("position"))["last"] or 0
     principle = Principle.objects.create(
@@ -220,13 +225,18 @@ def start_new_draft(charter: Charter, *, acting_user) -> CharterVersion:
     source = charter.versions.published().order_by("-number").first()
     if source is None:
         raise CharterError("There is nothing published to start from.")
-    draft = CharterVersion.objects.create(
-        charter=charter,
-        title=source.title,
-        introduction=source.introduction,
-        easy_read_introduction=source.easy_read_introduction,
-        co_writers=source.co_writers,
-    )
+    try:
+        with unique_or_raise({"one_draft_per_charter": AlreadyExists("one_draft_per_charter")}):
+            draft = CharterVersion.objects.create(
+                charter=charter,
+                title=source.title,
+                introduction=source.introduction,
+                easy_read_introduction=source.easy_read_introduction,
+                co_writers=source.co_writers,
+            )
+    except AlreadyExists:
+        # Another officer (or a double click) started it at the same moment: that is the draft.
+        return charter.versions.get(status=VersionStatus.DRAFT)
     Principle.objects.bulk_create(
         Principle(
             version=draft,
@@ -254,6 +264,9 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     """
     _editable_draft(version, acting_user)
     version = CharterVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        # A double click: the first publish went through while this one waited for the lock.
+        raise CharterError(f"Version {version.number} is already published.")
     if not version.principles.exists():
         raise CharterError("Add at least one principle before publishing.")
     missing_alt = version.principles.exclude(picture="").filter(picture_alt="")
@@ -267,7 +280,11 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = acting_user
-    version.save(update_fields=["number", "status", "published_at", "published_by", "updated_at"])
+    published_already = CharterError("Another version was published at the same moment.")
+    with unique_or_raise({"one_number_per_version": published_already}):
+        version.save(
+            update_fields=["number", "status", "published_at", "published_by", "updated_at"]
+        )
     record_event(
         CharterEvent.VERSION_PUBLISHED, version, actor=acting_user, new={"number": version.number}
     )

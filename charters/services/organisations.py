@@ -11,8 +11,10 @@ from charters.enums import CharterEvent, MembershipRole, MembershipStatus
 from charters.models import Membership, Organisation
 from charters.selectors import organisations_visible_to, similar_organisations
 from charters.services.errors import CharterError, DuplicateOrganisation
+from charters.validators import name_key, normalise_postcode
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
 
 
 @transaction.atomic
@@ -45,18 +47,12 @@ def register_organisation(
         )
     organisation = Organisation(created_by=acting_user, **details)
     organisation.slug = _unique_slug(organisation.name)
-    organisation.full_clean()
-    same_place = [match for match in matches if match.postcode == organisation.postcode]
-    if any(match.pk in visible for match in same_place):
-        raise CharterError(
-            f"{organisation.name} at {organisation.postcode} is already registered. Ask to join it."
-        )
-    if same_place:
-        raise CharterError(
-            "An organisation with this name and postcode is already registered. "
-            "Ask the person who registered it to invite you."
-        )
-    organisation.save()
+    # The name-and-postcode rule is answered below in words, not as a field error.
+    organisation.full_clean(validate_constraints=False)
+    key, postcode = name_key(organisation.name), normalise_postcode(organisation.postcode)
+    if any(match.name_key == key and match.postcode == postcode for match in matches):
+        raise _already_registered(key, postcode, acting_user)
+    _save_new_organisation(organisation, acting_user)
     Membership.objects.create(
         organisation=organisation,
         user=acting_user,
@@ -69,6 +65,51 @@ def register_organisation(
         acting_user.save(update_fields=["is_organisation_member"])
     record_event(CharterEvent.ORGANISATION_REGISTERED, organisation, actor=acting_user)
     return organisation
+
+
+SLUG_TAKEN = unique_field_constraint(Organisation, "slug")
+
+
+def _save_new_organisation(organisation: Organisation, acting_user) -> None:
+    """Insert, letting the database settle a race with another registration at the same moment.
+
+    The same organisation (name and postcode) registered by someone else first: refused, as
+    above. Only its slug taken, by another organisation of the same name: a fresh slug.
+    """
+    key, postcode = name_key(organisation.name), normalise_postcode(organisation.postcode)
+    for _attempt in range(3):
+        try:
+            with unique_or_raise(
+                {
+                    "one_organisation_per_name_and_postcode": lambda: _already_registered(
+                        key, postcode, acting_user
+                    ),
+                    SLUG_TAKEN: AlreadyExists(SLUG_TAKEN),
+                }
+            ):
+                organisation.save()
+            return
+        except AlreadyExists:
+            # Both registrations chose the same free slug; PostgreSQL may report the slug before
+            # the name-and-postcode rule, so ask which it was before choosing another slug.
+            if Organisation.objects.filter(name_key=key, postcode=postcode).exists():
+                raise _already_registered(key, postcode, acting_user) from None
+            organisation.slug = _unique_slug(organisation.name)
+    raise CharterError("Several organisations are being registered with this name. Try again.")
+
+
+def _already_registered(key: str, postcode: str, acting_user) -> CharterError:
+    """The refusal for an organisation registered already, naming it only to those who may see
+    it (an unlisted organisation stays unnamed)."""
+    visible = organisations_visible_to(acting_user).filter(name_key=key, postcode=postcode).first()
+    if visible is not None:
+        return CharterError(
+            f"{visible.name} at {visible.postcode} is already registered. Ask to join it."
+        )
+    return CharterError(
+        "An organisation with this name and postcode is already registered. "
+        "Ask the person who registered it to invite you."
+    )
 
 
 def _unique_slug(name: str) -> str:
@@ -101,14 +142,23 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
         raise CharterError(f"You are already a member of {organisation.name}.")
     if open_membership is not None and open_membership.status == MembershipStatus.REQUESTED:
         raise CharterError(f"You have already asked to join {organisation.name}.")
+    # A double click (or an invitation accepted in another tab) passes the checks above twice;
+    # the database keeps one open membership per person and the second gets the same answer.
+    asked_already = {
+        "one_open_membership_per_person": lambda: CharterError(
+            f"You have already asked to join {organisation.name}."
+        )
+    }
     if open_membership is not None:  # invited: accepting the invitation
         open_membership.user = acting_user
-        _activate(open_membership, decided_by=acting_user)
+        with unique_or_raise(asked_already):
+            _activate(open_membership, decided_by=acting_user)
         record_event(CharterEvent.MEMBERSHIP_JOINED, open_membership, actor=acting_user)
         return open_membership
-    membership = Membership.objects.create(
-        organisation=organisation, user=acting_user, status=MembershipStatus.REQUESTED
-    )
+    with unique_or_raise(asked_already):
+        membership = Membership.objects.create(
+            organisation=organisation, user=acting_user, status=MembershipStatus.REQUESTED
+        )
     record_event(CharterEvent.MEMBERSHIP_REQUESTED, membership, actor=acting_user)
     emails.join_requested(membership)
     return membership
@@ -129,6 +179,8 @@ def invite_member(organisation: Organisation, *, acting_user, email: str) -> Mem
         status=MembershipStatus.ACTIVE, user__email__iexact=email
     ).exists():
         raise CharterError(f"{email} is already a member.")
+    # Race-safe: get_or_create fetches the row a simultaneous click made, as
+    # one_open_invitation_per_organisation_and_email stops a second one.
     membership, _ = Membership.objects.get_or_create(
         organisation=organisation,
         invited_email=email,

@@ -16,9 +16,12 @@ from platform_.accounts.enums import ROLE_FIELDS, AccountsEvent, Role
 from platform_.accounts.models import Invitation, User
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
 from platform_.outbox.services import queue_email
 
 INVITATION_SALT = "cocharter.invitation"
+OPEN_INVITATION = "one_open_invitation_per_email_and_role"
+EMAIL_TAKEN = unique_field_constraint(User, "email")
 
 
 class InvitationError(Exception):
@@ -57,7 +60,15 @@ def invite_person(
         invitation.has_lived_experience = has_lived_experience and role == Role.ASSESSOR
         invitation.invited_by = acting_user
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-        invitation.save()
+        try:
+            with unique_or_raise({OPEN_INVITATION: AlreadyExists(OPEN_INVITATION)}):
+                invitation.save()
+        except AlreadyExists:
+            # There was no open invitation to lock, so a simultaneous click created one first:
+            # that one is the invitation, and its email is on its way.
+            return Invitation.objects.get(
+                email=email, role=role, accepted_at__isnull=True, revoked_at__isnull=True
+            )
         record_event(
             AccountsEvent.INVITATION_CREATED,
             invitation,
@@ -142,8 +153,14 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
         raise InvitationError("This invitation has already been used. You can sign in instead.")
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
-        user = User.objects.create_user(invitation.email, password, full_name=full_name)
-    elif full_name and not user.full_name:
+        try:
+            with unique_or_raise({EMAIL_TAKEN: AlreadyExists(EMAIL_TAKEN)}):
+                user = User.objects.create_user(invitation.email, password, full_name=full_name)
+        except AlreadyExists:
+            # Another invitation to the same person (another role) accepted at the same
+            # moment made the account: this one adds its role to it.
+            user = User.objects.get(email__iexact=invitation.email)
+    if full_name and not user.full_name:
         user.full_name = full_name
     setattr(user, ROLE_FIELDS[Role(invitation.role)], True)
     if invitation.has_lived_experience:

