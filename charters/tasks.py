@@ -5,9 +5,10 @@ from celery import shared_task
 
 from charters.models import CharterVersion
 from platform_.background import in_tenant_schema
+from platform_.tasks import DatabaseRetryTask
 
 
-@shared_task(name="charters.tell_signatories_of_new_version")
+@shared_task(base=DatabaseRetryTask, name="charters.tell_signatories_of_new_version")
 def tell_signatories_of_new_version(version_id: int) -> int:
     from charters import services  # noqa: PLC0415 -- leaf: services import tasks
 
