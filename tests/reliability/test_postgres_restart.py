@@ -240,7 +240,8 @@ def test_beat_and_worker_survive_a_postgresql_restart_and_the_sweep_runs_again(s
 def test_a_task_that_meets_the_database_down_retries_and_succeeds(stack):
     # Too young for the sweep: only the task below can send it.
     email_id = stack.add_email(minutes_old=0)
-    probe = Celery("probe", broker=stack.redis_url)
+    # Not the current app: the project's shared tasks must keep publishing to their own broker.
+    probe = Celery("probe", broker=stack.redis_url, set_as_current=False)
     stack.stop_postgres()
     try:
         result = probe.send_task(
