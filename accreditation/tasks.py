@@ -4,9 +4,10 @@ services import task modules to queue them."""
 from celery import shared_task
 
 from platform_.background import in_tenant_schema
+from platform_.tasks import DatabaseRetryTask
 
 
-@shared_task(name="accreditation.send_deadline_reminders")
+@shared_task(base=DatabaseRetryTask, name="accreditation.send_deadline_reminders")
 def send_deadline_reminders() -> int:
     """Run daily by beat in every tenant; each reminder goes once."""
     from accreditation.services import reminders  # noqa: PLC0415 -- leaf: services import tasks

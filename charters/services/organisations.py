@@ -47,8 +47,10 @@ def register_organisation(
         )
     organisation = Organisation(created_by=acting_user, **details)
     organisation.slug = _unique_slug(organisation.name)
-    # The name-and-postcode rule is answered below in words, not as a field error.
-    organisation.full_clean(validate_constraints=False)
+    # The name-and-postcode rule is answered below in words, not as a field error, and the slug's
+    # uniqueness by the database at insert (_save_new_organisation): a check here could pass and
+    # still lose to a registration committing a moment later, or fail on one that just did.
+    organisation.full_clean(validate_unique=False, validate_constraints=False)
     key, postcode = name_key(organisation.name), normalise_postcode(organisation.postcode)
     if any(match.name_key == key and match.postcode == postcode for match in matches):
         raise _already_registered(key, postcode, acting_user)

@@ -1,7 +1,8 @@
 """`make run`: migrate, create the demo tenant once, then run web, worker and beat together.
 
-Started by infra/dev/services.py, so DATABASE_URL and REDIS_URL are already set. Ctrl-C stops
-everything this started.
+Started by infra/dev/services.py, so DATABASE_URL and REDIS_URL are already set. A child that
+exits is started again after a short wait (doubling from 1 s); one that keeps exiting (5 times in a
+minute) stops everything with a message saying which and why. Ctrl-C stops everything this started.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,34 +71,98 @@ def main() -> int:
             str(ROOT / ".data" / "celerybeat-schedule"),
         ],
     }
-    running = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in processes.items()}
     print(
-        f"\nCoCharter is running (web, worker, beat). Ctrl-C stops it.\n"
+        f"\nCoCharter is starting (web, worker, beat). Ctrl-C stops it.\n"
         f"  Platform:     http://localhost:{PORT}/  (staff admin at /admin/)\n"
         f"  Demo council: http://demo.localhost:{PORT}/\n"
         f"  Logins: see above (password demo-password-2026); emails land in .data/mail/\n",
         flush=True,
     )
+    return supervise(processes, cwd=ROOT)
+
+
+@dataclass
+class Child:
+    name: str
+    command: Sequence[str]
+    process: subprocess.Popen | None = None
+    restart_at: float | None = None
+    restarts: deque[float] = field(default_factory=deque)
+
+
+def supervise(
+    commands: Mapping[str, Sequence[str]],
+    *,
+    cwd: Path,
+    max_restarts: int = 5,
+    window: float = 60.0,
+    first_wait: float = 1.0,
+    max_wait: float = 30.0,
+    poll: float = 0.2,
+    stop: threading.Event | None = None,
+) -> int:
+    """Run every command until Ctrl-C (or ``stop``); start again any that exits.
+
+    A child that exits is started again after ``first_wait`` seconds, doubling with each restart
+    within ``window`` seconds up to ``max_wait``. One that needs more than ``max_restarts``
+    restarts within ``window`` is broken, not unlucky: everything is stopped and 1 returned.
+    Returns 0 when stopped on request.
+    """
+    children = [Child(name, command) for name, command in commands.items()]
+    stop = stop or threading.Event()
     try:
-        while all(process.poll() is None for process in running.values()):
-            time.sleep(0.5)
-        failed = [name for name, process in running.items() if process.poll() is not None]
-        print(f"Stopped because {', '.join(failed)} exited.", file=sys.stderr)
-        return 1
+        for child in children:
+            child.process = subprocess.Popen(child.command, cwd=cwd)
+        while not stop.is_set():
+            now = time.monotonic()
+            for child in children:
+                if child.restart_at is not None:
+                    if now >= child.restart_at:
+                        print(f"[run] starting {child.name} again", file=sys.stderr, flush=True)
+                        child.process = subprocess.Popen(child.command, cwd=cwd)
+                        child.restart_at = None
+                    continue
+                code = child.process.poll()
+                if code is None:
+                    continue
+                while child.restarts and child.restarts[0] < now - window:
+                    child.restarts.popleft()
+                if len(child.restarts) >= max_restarts:
+                    print(
+                        f"[run] {child.name} exited (code {code}) {len(child.restarts) + 1} times"
+                        f" within {window:.0f} s; stopping everything. Its output above says"
+                        " why.",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    return 1
+                wait = min(max_wait, first_wait * 2 ** len(child.restarts))
+                child.restarts.append(now)
+                child.restart_at = now + wait
+                print(
+                    f"[run] {child.name} exited (code {code}); starting it again in {wait:g} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            stop.wait(poll)
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:
         # A second Ctrl-C (or the one forwarded by services.py) must not cut the shutdown short.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        for process in running.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in running.values():
+        # Signal handlers can only be changed from the main thread (tests supervise from others).
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        running = [c.process for c in children if c.process and c.process.poll() is None]
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        for process in running:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ level to queue them, so the other direction would be a cycle."""
 from celery import shared_task
 
 from platform_.background import in_schema
+from platform_.tasks import DatabaseRetryTask
 
 
 @shared_task(
+    base=DatabaseRetryTask,
     name="outbox.send_email",
     bind=True,
     max_retries=6,
@@ -23,7 +25,7 @@ def send_email(self, email_id: int, schema_name: str) -> bool:
         raise self.retry(exc=error, countdown=min(3600, 60 * 2**self.request.retries)) from error
 
 
-@shared_task(name="outbox.sweep_unsent")
+@shared_task(base=DatabaseRetryTask, name="outbox.sweep_unsent")
 def sweep_unsent() -> int:
     from platform_.outbox import services  # noqa: PLC0415 -- leaf: services import tasks
 
