@@ -14,16 +14,14 @@ slower than a second), <name>_restarts (workers gunicorn restarted).
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+import _gunicorn  # a sibling: scripts run with bench/ first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "1000"))
@@ -40,57 +38,20 @@ CONFIGURATIONS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get(port: int) -> float:
     started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/", headers={"Host": "localhost"})
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    if response.status != 200:
-        raise RuntimeError(f"GET / answered {response.status}")
+    status = _gunicorn.get(port)
+    if status != 200:
+        raise RuntimeError(f"GET / answered {status}")
     return time.perf_counter() - started
 
 
 def measure(name: str, options: list[str]) -> dict[str, float]:
-    port = free_port()
-    with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "platform_.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "3",
-                *options,
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={"DJANGO_SETTINGS_MODULE": "platform_.settings.local", **os.environ},
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    # Warm every worker the same way in both configurations.
-                    for _ in range(30):
-                        get(port)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-            latencies: list[float] = []
+    latencies: list[float] = []
+    with _gunicorn.log_file() as log:
+        with _gunicorn.gunicorn(["--workers", "3", *options], log) as port:
+            for _ in range(30):  # warm every worker the same way in both configurations
+                get(port)
             remaining = iter(range(REQUESTS))
             lock = threading.Lock()
 
@@ -108,9 +69,6 @@ def measure(name: str, options: list[str]) -> dict[str, float]:
                 thread.start()
             for thread in threads:
                 thread.join()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         log.seek(0)
         restarts = log.read().count("Autorestarting worker")
     latencies.sort()
