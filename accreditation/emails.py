@@ -145,17 +145,16 @@ def application_decided(application: Application, decision: Decision) -> None:
     )
 
 
-def deadline_reminder(application: Application, *, days_before: int, closes_on: date) -> int:
-    """Once per application, deadline and number of days before it (a daily task may rerun).
-
-    Returns how many leads were newly reminded."""
+def deadline_reminder(
+    application: Application, *, threshold: int, days_left: int, closes_on: date
+) -> int:
+    """Once per application, deadline and reminder (``threshold``: 7 or 1 days before); the
+    daily task may rerun. Returns how many leads were newly reminded."""
+    when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
     return _to_leads(
         application,
-        subject=(
-            f"{application.round.name} closes in {days_before} "
-            f"day{'s' if days_before != 1 else ''}: finish your application"
-        ),
+        subject=f"{application.round.name} closes {when}: finish your application",
         template="accreditation/email/deadline_reminder.txt",
-        days_before=days_before,
-        dedup_key=f"accreditation.deadline:{application.pk}:{closes_on}:{days_before}",
+        when=when,
+        dedup_key=f"accreditation.deadline:{application.pk}:{closes_on}:{threshold}",
     )

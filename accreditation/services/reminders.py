@@ -15,22 +15,29 @@ REMINDER_DAYS = (7, 1)
 
 
 def send_deadline_reminders(today: date | None = None) -> int:
-    """Email the leads of unfinished applications in rounds closing 7 days and 1 day from now.
+    """Email the leads of unfinished applications whose round closes within 7 days, and again
+    within 1 day.
 
-    Side effects: outbox emails, each at most once per application, deadline and day count (so
-    the daily task may run twice). Returns the number of applications newly reminded.
+    Each reminder (the 7-day one, the 1-day one) goes at most once per application and deadline
+    (so the daily task may run twice), and a day beat missed is made up the next day: a round
+    closing in 5 days whose 7-day reminder never went gets it now, saying 5 days. Side effects:
+    outbox emails. Returns the number of applications newly reminded.
     """
     today = today or timezone.localdate()
+    unfinished = Application.objects.filter(
+        round__closes_on__gte=today,
+        round__closes_on__lte=today + timedelta(days=max(REMINDER_DAYS)),
+        status=ApplicationStatus.DRAFT,
+    ).select_related("organisation", "round")
     reminded = 0
-    for days in REMINDER_DAYS:
-        closes_on = today + timedelta(days=days)
-        unfinished = Application.objects.filter(
-            round__closes_on=closes_on, status=ApplicationStatus.DRAFT
-        ).select_related("organisation", "round")
-        for application in unfinished:
-            with transaction.atomic():
-                queued = emails.deadline_reminder(
-                    application, days_before=days, closes_on=closes_on
-                )
-            reminded += bool(queued)
+    for application in unfinished:
+        closes_on = application.round.closes_on
+        days_left = (closes_on - today).days
+        # The nearest reminder that is due: at 1 day left the 7-day one is no longer news.
+        threshold = min(days for days in REMINDER_DAYS if days_left <= days)
+        with transaction.atomic():
+            queued = emails.deadline_reminder(
+                application, threshold=threshold, days_left=days_left, closes_on=closes_on
+            )
+        reminded += bool(queued)
     return reminded

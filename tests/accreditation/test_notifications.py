@@ -169,6 +169,23 @@ def test_deadline_reminders_go_seven_days_and_one_day_before_once_each(
     assert mail.outbox[0].to == ["head@oakfield.test"]
 
 
+def test_a_day_beat_missed_is_made_up_without_repeating_a_reminder(
+    tenant_a, application, round_a, django_capture_on_commit_callbacks
+):
+    """Beat was down on the 7th and the 1st day before: the reminders still go, once each,
+    saying how long is really left."""
+    closes = round_a.closes_on
+    with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_deadline_reminders(today=closes - timedelta(days=5)) == 1
+        assert reminders.send_deadline_reminders(today=closes - timedelta(days=4)) == 0
+        assert reminders.send_deadline_reminders(today=closes) == 1
+        assert reminders.send_deadline_reminders(today=closes + timedelta(days=1)) == 0
+    assert [m.subject for m in mail.outbox] == [
+        "Co-production Week 2027 closes in 5 days: finish your application",
+        "Co-production Week 2027 closes today: finish your application",
+    ]
+
+
 def test_submitted_applications_get_no_reminder(
     tenant_a, application, applicant_a, lead_a, criteria_a, round_a
 ):

@@ -13,9 +13,8 @@ from platform_.accounts.enums import Role
 from platform_.accounts.models import Invitation
 from platform_.outbox.models import OutboxEmail
 from tenants.models import Tenant
-from tests.processes import start_worker, stop
+from tests.processes import start_worker, stop, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
@@ -44,15 +43,6 @@ def publish_to_broker():
     celery_app.conf.task_always_eager = False
     yield
     celery_app.conf.task_always_eager = True
-
-
-def wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_invitation_email_is_sent_by_a_real_worker_in_the_right_schema(

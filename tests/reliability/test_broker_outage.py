@@ -7,13 +7,11 @@ request, where a broker error used to become a 500 after the change was saved.
 
 import logging
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -26,9 +24,9 @@ from platform_.accounts.models import Invitation, User
 from platform_.outbox import services as outbox
 from platform_.outbox import tasks as outbox_tasks
 from platform_.outbox.models import OutboxEmail
-from tests.helpers import host_of, login, subprocess_env
+from tests.helpers import host_of, login
+from tests.processes import start_worker, stop, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
@@ -54,35 +52,14 @@ def broker_on_own_redis(cache_on_own_redis):
     use_broker(saved[0], eager=saved[1])
 
 
-def start_worker(broker_url: str, mail_dir: Path) -> subprocess.Popen:
-    env = subprocess_env(
-        CELERY_TASK_ALWAYS_EAGER="false",
+def start_broker_worker(broker_url: str, mail_dir: Path, log: Path) -> subprocess.Popen:
+    return start_worker(
+        log,
         CELERY_BROKER_URL=broker_url,
         REDIS_URL=broker_url,
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail_dir),
     )
-    return subprocess.Popen(
-        [
-            *(sys.executable, "-m", "celery", "-A", "platform_", "worker", "--pool", "solo"),
-            *("--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel", "info"),
-            *("--without-heartbeat", "--without-gossip", "--without-mingle"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def wait_for(predicate, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def sent_to(mail_dir: Path) -> list[str]:
@@ -166,7 +143,7 @@ def test_people_see_success_while_the_broker_is_down_and_the_sweep_sends_each_em
             OutboxEmail.objects.filter(pk__in=owed_ids).update(
                 created_at=timezone.now() - outbox.SWEEP_GRACE - timedelta(seconds=1)
             )
-        worker = start_worker(broker_on_own_redis.url, mail_dir)
+        worker = start_broker_worker(broker_on_own_redis.url, mail_dir, tmp_path / "worker.log")
         try:
             with tenant_context(council):  # as beat sends it: once per tenant schema
                 outbox_tasks.sweep_unsent.apply_async()
@@ -180,8 +157,8 @@ def test_people_see_success_while_the_broker_is_down_and_the_sweep_sends_each_em
                 assert outbox.sweep_unsent() == 0  # nothing left for a later sweep to send
             time.sleep(0.5)
         finally:
-            worker.terminate()
-            print(worker.communicate(timeout=30)[0])  # shown by pytest when this test fails
+            stop(worker)
+            print((tmp_path / "worker.log").read_text())  # shown by pytest when this test fails
     assert sent_to(mail_dir) == [
         "head@kappa.test",
         "new.assessor@kappa.test",

@@ -23,6 +23,7 @@ import pytest
 from celery import Celery
 
 from infra.dev import services
+from tests.processes import stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = "t_restart"
@@ -87,15 +88,6 @@ class Stack:
         )
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def celery_process(kind: str, log: Path, env: dict[str, str]) -> subprocess.Popen:
     options = {
         # prefork, as deployed: the task runs in a child process with its own connection.
@@ -130,16 +122,6 @@ def celery_process(kind: str, log: Path, env: dict[str, str]) -> subprocess.Pope
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def print_logs(data: Path) -> None:

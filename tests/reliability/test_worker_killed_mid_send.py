@@ -13,7 +13,7 @@ from platform_ import celery_app
 from platform_.outbox import services
 from platform_.outbox.models import OutboxEmail
 from tenants.models import Tenant
-from tests.processes import start_worker, stop
+from tests.processes import start_worker, stop, wait_for
 from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.integration
@@ -26,15 +26,6 @@ def publish_to_broker():
     celery_app.conf.task_always_eager = False
     yield
     celery_app.conf.task_always_eager = True
-
-
-def wait_until(predicate, timeout=30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_worker_killed_mid_send_delivers_one_message(
@@ -83,7 +74,7 @@ def test_a_worker_killed_mid_send_delivers_one_message(
                 with tenant_context(alpha):
                     return OutboxEmail.objects.get(pk=email.pk).sent_at is not None
 
-            assert sink.wait_for(2) and wait_until(recorded), (tmp_path / "second.log").read_text()
+            assert sink.wait_for(2) and wait_for(recorded), (tmp_path / "second.log").read_text()
             with tenant_context(alpha):
                 row = OutboxEmail.objects.get(pk=email.pk)
                 assert row.attempts == 2
