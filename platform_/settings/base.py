@@ -157,6 +157,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "platform_.accounts.forms.SignupDetailsForm"
+# Two sign-ups with one address at the same moment: the second is told to check its email, as
+# for any taken address, instead of meeting the database's unique email as a 500.
+ACCOUNT_FORMS = {"signup": "platform_.accounts.signup.RaceSafeSignupForm"}
 ACCOUNT_ADAPTER = "platform_.accounts.adapter.TenantAccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True

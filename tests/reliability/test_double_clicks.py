@@ -449,3 +449,23 @@ def test_publishing_twice_at_once_publishes_one_version(race_tenant, django_db_b
 
     assert first.number == 2
     assert messages_of(second) == ["Version 2 is already published."]
+
+
+def test_two_sign_ups_with_one_address_at_once_make_one_account(race_tenant, django_db_blocker):
+    """The second is answered as allauth answers any taken address: "check your email"."""
+    form = {
+        "email": "twice@races.test",
+        "full_name": "Twice Over",
+        "password1": "a-long-enough-pass",
+        "password2": "a-long-enough-pass",
+    }
+
+    def sign_up():
+        return Client(HTTP_HOST=host_of(race_tenant)).post("/accounts/signup/", form)
+
+    first, second = race(django_db_blocker, race_tenant, sign_up, sign_up)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"] == "/accounts/confirm-email/"
+    with django_db_blocker.unblock(), tenant_context(race_tenant):
+        assert User.objects.filter(email="twice@races.test").count() == 1
