@@ -98,6 +98,22 @@ class DecisionOutcome(models.TextChoices):
     MORE_INFO = "more_info", "Ask for more information"
 
 
+class AwardStatus(models.TextChoices):
+    """What an award is on a given day (Award.status_on); the public sees all but embargoed."""
+
+    EMBARGOED = "embargoed", "Not yet public"
+    VALID = "valid", "Valid"
+    EXPIRING = "expiring", "Valid, expiring soon"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    SUPERSEDED = "superseded", "Superseded"
+
+    @classmethod
+    def holding(cls) -> list[str]:
+        """The organisation holds Charter Status."""
+        return [cls.VALID, cls.EXPIRING]
+
+
 class AccreditationEvent(models.TextChoices):
     """Audit event keys for Charter Status: setup, applications, assessment and decisions."""
 
@@ -126,6 +142,10 @@ class AccreditationEvent(models.TextChoices):
     CONFLICT_DECLARED = "accreditation.assignment.conflict_declared", "Conflict declaration made"
     JUDGEMENTS_RECORDED = "accreditation.judgements.recorded", "Judgements recorded"
     RECOMMENDED = "accreditation.assignment.recommended", "Recommendation sent"
+    AWARD_RELEASED = "accreditation.award.released", "Award made public"
+    AWARD_REVOKED = "accreditation.award.revoked", "Award revoked"
+    AWARD_REISSUED = "accreditation.award.reissued", "Certificate re-issued"
+    CERTIFICATE_GENERATED = "accreditation.award.certificate_generated", "Certificate made"
 
 
 # The event each state's arrival writes (set_application_state); every state but draft has one.

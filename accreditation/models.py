@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accreditation.enums import (
     ApplicationStatus,
+    AwardStatus,
     DecisionOutcome,
     EvidenceKind,
     JudgementOutcome,
@@ -309,24 +310,97 @@ def _verification_code() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Award(models.Model):
-    """Charter Status held by an organisation, with a certificate number and a code to verify."""
+def certificate_upload_path(award: "Award", filename: str) -> str:
+    # The default storage puts every path under the tenant's own folder (<schema>/...).
+    return f"certificates/{award.certificate_number}-{secrets.token_hex(6)}.pdf"
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
+
+class Award(models.Model):
+    """Charter Status held by an organisation, with a certificate number and a code to verify.
+
+    A correction re-issues the award: a new row with a new number and code ``replaces`` the old
+    one, which is marked superseded (its code still verifies, as superseded). What the public may
+    see is decided by ``status_on`` (valid, expiring, expired, revoked, superseded) and, before a
+    ceremony, by ``released_at``.
+    """
+
+    EXPIRING_WITHIN_DAYS = 90
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="awards")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards")
     level = models.ForeignKey(AwardLevel, on_delete=models.PROTECT, related_name="awards")
     certificate_number = models.CharField(max_length=40, unique=True)
     verification_code = models.CharField(max_length=32, unique=True, default=_verification_code)
     awarded_at = models.DateTimeField(default=timezone.now)
     expires_on = models.DateField()
-    # Until then only the organisation and officers see it (a ceremony embargo).
+    # The ceremony time, in an embargoed round: until the award is released, only the
+    # organisation and officers see it.
     public_from = models.DateTimeField(default=timezone.now)
+    # Set when the award became public: at the decision, or by the ceremony release (beat).
+    released_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    reissue_reason = models.TextField(blank=True)
+    # The signed PDF (tenant storage, served only through a permission check) and the signed
+    # Open Badges credential, made by a task once the award is released.
+    certificate = models.FileField(upload_to=certificate_upload_path, blank=True)
+    credential = models.JSONField(null=True, blank=True)
+    certificate_generated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-awarded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_award_per_application",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.certificate_number} {self.organisation}"
+
+    def status_on(self, day) -> str:
+        """The award's status on ``day`` (an AwardStatus value)."""
+        if self.revoked_at is not None:
+            return AwardStatus.REVOKED
+        if self.superseded_at is not None:
+            return AwardStatus.SUPERSEDED
+        if self.released_at is None:
+            return AwardStatus.EMBARGOED
+        if self.expires_on < day:
+            return AwardStatus.EXPIRED
+        if (self.expires_on - day).days <= self.EXPIRING_WITHIN_DAYS:
+            return AwardStatus.EXPIRING
+        return AwardStatus.VALID
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+
+class CouncilKey(models.Model):
+    """The council's signing key (EC P-256) and its self-signed certificate.
+
+    One row per council, made at provisioning; the private key is stored encrypted with the
+    platform's key-encryption key (settings.CERTIFICATE_KEY_ENCRYPTION_KEY), so a copy of the
+    database alone cannot sign. Read only through ``accreditation.keys``.
+    """
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    encrypted_private_key = models.BinaryField()
+    certificate_pem = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return "Council signing key"
 
 
 class CertificateCounter(models.Model):

@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from accreditation import keys
 from accreditation.services import create_default_accreditation, settings_for_tenant
 from platform_.request_limits import allow_uploads
 from tenants.signals import schema_provisioned
@@ -10,6 +11,7 @@ from tenants.signals import schema_provisioned
 @receiver(schema_provisioned)
 def add_default_accreditation(sender, tenant, **kwargs) -> None:
     create_default_accreditation()
+    keys.ensure_council_key()
 
 
 # Evidence files may be as large as the council allows, and the request is refused before its

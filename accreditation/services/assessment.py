@@ -24,7 +24,7 @@ from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
-from platform_.integrity import unique_field_constraint, unique_or_raise
+from platform_.integrity import unique_or_raise
 
 
 def _require_officer(user) -> None:
@@ -288,7 +288,7 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
     # set_application_state locks the application, so a second decision is refused before
     # this; the constraint's refusal is for any path that skips it.
     awarded_already = {
-        unique_field_constraint(Award, "application"): AccreditationError(
+        "one_current_award_per_application": AccreditationError(
             "This application has already been awarded."
         )
     }
@@ -301,6 +301,9 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
             awarded_at=now,
             expires_on=expires,
             public_from=public_from,
+            # Public at once, unless the round keeps its awards for the ceremony (beat releases
+            # them then).
+            released_at=None if public_from > now else now,
         )
 
 

@@ -296,6 +296,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Certificates ---------------------------------------------------------------------------------
+# Encrypts each council's signing key at rest (a Fernet key: 32 url-safe base64 bytes). Empty in
+# development and tests, where one is derived from SECRET_KEY; production refuses to start
+# without its own.
+CERTIFICATE_KEY_ENCRYPTION_KEY = env("CERTIFICATE_KEY_ENCRYPTION_KEY", default="")
+
 # --- Billing (Stripe) -----------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")

@@ -16,6 +16,13 @@ if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+if not CERTIFICATE_KEY_ENCRYPTION_KEY:
+    raise ImproperlyConfigured(
+        "CERTIFICATE_KEY_ENCRYPTION_KEY must be set in production: it encrypts the councils' "
+        "signing keys (python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())')."
+    )
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 SITE_SCHEME = "https"
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")
