@@ -87,6 +87,8 @@ SKIP_PG_EXTRA_VALIDATION = True
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 
 MIDDLEWARE = [
+    # Probes answer on any host, before the tenant lookup (platform_/health.py).
+    "platform_.health.HealthCheckMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "platform_.middleware.ContentSecurityPolicyMiddleware",

@@ -1,0 +1,68 @@
+"""/healthz and /readyz on every host (DESIGN §11), answered before the tenant is looked up.
+
+A load balancer or Kubernetes probe asks by pod address or by any host name; neither should need
+a council to exist, nor touch Redis or PostgreSQL just to learn that the process is alive.
+
+- ``/healthz``: the process answers (liveness). Nothing else is checked.
+- ``/readyz``: it can serve (readiness): PostgreSQL answers a query. Redis is reported but does
+  not make the process unready, since pages degrade to the database without it
+  (platform_/cache.py); a failing broker is not checked (queueing failures wait in the outbox).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+PATHS = {"/healthz", "/readyz"}
+PROBE_KEY = "platform:readyz-probe"
+
+
+def _database_answers() -> bool:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        logger.warning("readyz: the database does not answer", exc_info=True)
+        connection.close()
+        return False
+
+
+def _cache_answers() -> bool:
+    # The degrading cache turns an outage into a miss: a value written and read back tells.
+    cache.set(PROBE_KEY, 1, 5)
+    return cache.get(PROBE_KEY) == 1
+
+
+def readiness() -> tuple[int, dict[str, str]]:
+    database = _database_answers()
+    checks = {
+        "database": "ok" if database else "unavailable",
+        "cache": "ok" if _cache_answers() else "degraded",
+    }
+    return (200 if database else 503), checks
+
+
+class HealthCheckMiddleware:
+    """First in MIDDLEWARE: the probe never reaches host validation or the tenant lookup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path not in PATHS:
+            return self.get_response(request)
+        if request.path == "/healthz":
+            return HttpResponse("ok\n", content_type="text/plain")
+        status, checks = readiness()
+        return HttpResponse(
+            json.dumps(checks) + "\n", status=status, content_type="application/json"
+        )
