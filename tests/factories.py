@@ -311,3 +311,9 @@ class AwardFactory(factory.django.DjangoModelFactory):
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3 * 365))
     public_from = factory.LazyFunction(timezone.now)
     released_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        award = super()._create(model_class, *args, **kwargs)
+        public_cache.invalidate()  # as deciding does: the register shows Charter Status
+        return award
