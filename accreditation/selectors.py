@@ -8,6 +8,7 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -15,7 +16,7 @@ from django.db.models import (
     Subquery,
 )
 
-from accreditation.enums import ApplicationStatus
+from accreditation.enums import ApplicationStatus, AwardStatus
 from accreditation.models import (
     Application,
     Assignment,
@@ -124,6 +125,8 @@ def application_detail(pk: int) -> Application:
     )
 
 
+RENEWABLE = (AwardStatus.EXPIRING, AwardStatus.EXPIRED)
+
 # --- Awards ------------------------------------------------------------------------------------
 
 
@@ -143,6 +146,32 @@ def awards_of(organisation) -> QuerySet[Award]:
     return organisation.awards.select_related("level", "application__round").order_by(
         "-awarded_at", "-pk"
     )
+
+
+def awards_of_application(application) -> list[Award]:
+    """The application's awards, the current one first, then those it replaced."""
+    return list(
+        application.awards.select_related("level", "revoked_by").order_by(
+            F("superseded_at").desc(nulls_first=True), "-pk"
+        )
+    )
+
+
+def renewable_award(organisation) -> Award | None:
+    """The organisation's latest award that is neither revoked nor replaced, if it is expiring
+    or has expired (what start_renewal starts from)."""
+    award = (
+        organisation.awards.filter(revoked_at__isnull=True, superseded_at__isnull=True)
+        .select_related("level", "organisation", "application")
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+    return award if award is not None and award.status in RENEWABLE else None
+
+
+def current_award(application) -> Award | None:
+    """The award not replaced by a re-issue (it may be revoked)."""
+    return application.awards.filter(superseded_at__isnull=True).first()
 
 
 class RegisterCharterStatus:

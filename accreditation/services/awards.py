@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accreditation import emails
-from accreditation.enums import AccreditationEvent
+from accreditation.enums import AccreditationEvent, ApplicationStatus
 from accreditation.models import Application, Award, Evidence, Round, SelfAssessment
 from accreditation.services.applications import start_application
 from accreditation.services.certificates import certificate_number
@@ -168,7 +168,8 @@ def send_expiry_reminders(today: date | None = None) -> int:
 def start_renewal(award: Award, *, acting_user, award_round: Round | None = None) -> Application:
     """Start applying again before (or after) Charter Status runs out, from the last application.
 
-    A new draft in an open round (the given one, or the one closing first), against the current
+    A new draft in an open round (the given one, or the first to close of those the organisation
+    has not applied in), against the current
     charter version, with the last application's self-assessment and evidence copied for the
     applicant to confirm or replace: evidence keeps only the criteria that exist in the current
     version, and a file is shared by name, not copied. Side effects: the draft and its copies;
@@ -192,11 +193,16 @@ def start_renewal(award: Award, *, acting_user, award_round: Round | None = None
         today = timezone.localdate()
         award_round = (
             Round.objects.filter(opens_on__lte=today, closes_on__gte=today)
+            .exclude(
+                pk__in=Application.objects.filter(organisation=award.organisation)
+                .exclude(status=ApplicationStatus.WITHDRAWN)
+                .values("round_id")
+            )
             .order_by("closes_on", "pk")
             .first()
         )
         if award_round is None:
-            raise AccreditationError("No round is open for applications at the moment.")
+            raise AccreditationError("No round is open for a new application at the moment.")
     previous = award.application
     application = start_application(
         award.organisation,

@@ -16,6 +16,7 @@ from accreditation.services import AccreditationError
 from charters import public_cache
 from platform_.audit.models import AuditEvent
 from tests.factories import AwardFactory, EvidenceFactory, RoundFactory, SelfAssessmentFactory
+from tests.helpers import login
 
 
 @pytest.fixture
@@ -267,3 +268,119 @@ def test_renewal_is_for_the_lead_once_the_award_is_expiring_or_expired(
         award.refresh_from_db()
         with pytest.raises(AccreditationError, match="less than 90 days left"):
             services.start_renewal(award, acting_user=lead_a)
+
+
+# --- What officers and holders see -------------------------------------------------------------
+
+
+def test_officers_revoke_from_the_application_page(tenant_a, award, officer_a, client_a):
+    login(client_a, tenant_a, officer_a)
+    page = client_a.get(f"/manage/applications/{award.application_id}/").content.decode()
+    assert award.certificate_number in page
+    assert "Re-issue" in page and "Revoke" in page
+
+    url = f"/manage/applications/{award.application_id}/award/revoke/"
+    refused = client_a.post(url, {"revoke-reason": ""})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "There is a problem" in html
+    assert "Give the reason for revoking." in html
+    assert html.count("<title>Error: ") == 1
+
+    done = client_a.post(url, {"revoke-reason": "Evidence was copied"})
+    assert done.status_code == 302
+    with tenant_context(tenant_a):
+        award.refresh_from_db()
+        assert award.revocation_reason == "Evidence was copied"
+    page = client_a.get(done["Location"]).content.decode()
+    assert "Evidence was copied" in page
+    assert "govuk-tag--red" in page and ">Revoked</strong>" in page
+    assert 'name="revoke-reason"' not in page  # nothing left to revoke
+
+
+def test_officers_reissue_and_a_refusal_is_shown(tenant_a, award, officer_a, client_a):
+    login(client_a, tenant_a, officer_a)
+    url = f"/manage/applications/{award.application_id}/award/reissue/"
+    assert client_a.post(url, {"reissue-reason": "Name misspelt"}).status_code == 302
+    with tenant_context(tenant_a):
+        new = Award.objects.get(replaces=award)
+        # Another officer revoked it meanwhile: the form says so instead of failing.
+        services.revoke_award(new, acting_user=officer_a, reason="Copied")
+    refused = client_a.post(url, {"reissue-reason": "Again"}).content.decode()
+    assert "There is a problem" in refused
+    assert "This award has already been revoked." in refused
+    page = client_a.get(f"/manage/applications/{award.application_id}/").content.decode()
+    assert f"Earlier certificate {award.certificate_number}" in page
+
+
+def test_only_officers_revoke_or_reissue(tenant_a, award, lead_a, client_a):
+    login(client_a, tenant_a, lead_a)
+    for action in ("revoke", "reissue"):
+        url = f"/manage/applications/{award.application_id}/award/{action}/"
+        assert client_a.post(url, {f"{action}-reason": "Mine"}).status_code == 403
+    with tenant_context(tenant_a):
+        assert Award.objects.get().status == AwardStatus.VALID
+
+
+def test_holders_see_their_award_and_the_code_for_their_website(tenant_a, award, lead_a, client_a):
+    login(client_a, tenant_a, lead_a)
+    html = client_a.get("/org/oakfield-primary-school/applications/").content.decode()
+    assert award.certificate_number in html
+    assert 'id="awards"' in html
+    assert ">Valid</strong>" in html and "govuk-tag--green" in html
+    assert (
+        "&lt;a href=&quot;http://alpha.localhost/register/oakfield-primary-school/&quot;&gt;"
+        "&lt;img src=&quot;http://alpha.localhost/badge/oakfield-primary-school.svg&quot; "
+        "alt=&quot;Oakfield Primary School holds Charter Status from Alpha City Council&quot;"
+    ) in html
+    assert "Renew Charter Status" not in html  # three years left
+
+
+def test_no_website_code_once_revoked_and_embargoed_says_when(
+    tenant_a, embargoed, officer_a, lead_a, client_a
+):
+    login(client_a, tenant_a, lead_a)
+    html = client_a.get("/org/oakfield-primary-school/applications/").content.decode()
+    assert ">Not yet public</strong>" in html
+    assert "It becomes public at the ceremony" in html
+    assert "Code for your website" not in html
+    with tenant_context(tenant_a):
+        services.revoke_award(embargoed, acting_user=officer_a, reason="Copied")
+    html = client_a.get("/org/oakfield-primary-school/applications/").content.decode()
+    assert ">Revoked</strong>" in html and "Copied" in html
+    assert "Code for your website" not in html
+
+
+def test_the_lead_renews_from_the_page_once_the_award_is_expiring(
+    tenant_a, award, lead_a, client_a
+):
+    login(client_a, tenant_a, lead_a)
+    url = "/org/oakfield-primary-school/applications/renew/"
+    assert client_a.post(url).status_code == 404  # nothing to renew yet
+    with tenant_context(tenant_a):
+        Award.objects.filter(pk=award.pk).update(
+            expires_on=timezone.localdate() + timedelta(days=20)
+        )
+    # The only open round is the one Oakfield was awarded in: the page says so.
+    refused = client_a.post(url, follow=True).content.decode()
+    assert "No round is open for a new application at the moment." in refused
+    with tenant_context(tenant_a):
+        RoundFactory(name="Co-production Week 2028")
+    html = client_a.get("/org/oakfield-primary-school/applications/").content.decode()
+    assert "Your Charter Status ends soon." in html
+    response = client_a.post(url)
+    assert response.status_code == 302
+    with tenant_context(tenant_a):
+        renewal = award.organisation.applications.get(round__name="Co-production Week 2028")
+    assert response["Location"] == (f"/org/oakfield-primary-school/applications/{renewal.pk}/")
+
+
+def test_an_officer_of_another_council_cannot_reach_an_award(
+    tenant_a, tenant_b, award, officer_b, client_b
+):
+    """Beta's officer, on Beta's site, asks for Alpha's application id: not found there."""
+    login(client_b, tenant_b, officer_b)
+    url = f"/manage/applications/{award.application_id}/award/revoke/"
+    assert client_b.post(url, {"revoke-reason": "x"}).status_code == 404
+    with tenant_context(tenant_a):
+        assert Award.objects.get().revoked_at is None
