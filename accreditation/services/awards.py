@@ -22,37 +22,35 @@ from platform_.background import after_commit
 EXPIRY_REMINDER_DAYS = (90, 30, 7)
 
 
+@transaction.atomic
 def release_due_awards(now: datetime | None = None) -> int:
     """Make public every award whose ceremony time has come (beat, every few minutes).
 
     Side effects, per award: ``released_at`` set, an audit event, the organisation's leads
-    congratulated (outbox); then the public pages' cache bumped once. An award already released
-    is left alone, so running twice changes nothing. Returns how many were released.
+    congratulated (outbox); then the public pages' cache bumped once, after commit. An award
+    already released is left alone, so running twice changes nothing. Returns how many were
+    released.
     """
     now = now or timezone.now()
+    # Locked, and skipped if another run (or an officer revoking) holds them: two beats at once
+    # release each award once.
+    due = (
+        Award.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(released_at__isnull=True, public_from__lte=now)
+        .filter(revoked_at__isnull=True, superseded_at__isnull=True)
+        .select_related("organisation", "level", "application__round")
+        .order_by("public_from", "pk")
+    )
     released = 0
-    with transaction.atomic():
-        # Locked and skipped if another run holds them: two beats at once release each award once.
-        due = (
-            Award.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(released_at__isnull=True, public_from__lte=now)
-            .filter(revoked_at__isnull=True, superseded_at__isnull=True)
-            .select_related("organisation", "level", "application__round")
-            .order_by("public_from", "pk")
-        )
-        for award in due:
-            award.released_at = now
-            award.save(update_fields=["released_at"])
-            record_event(
-                AccreditationEvent.AWARD_RELEASED,
-                award,
-                new={"released_at": now.isoformat()},
-            )
-            emails.award_released(award)
-            # documents: queue_award_documents(award) here
-            released += 1
-        if released:
-            after_commit(public_cache.invalidate)
+    for award in due:
+        award.released_at = now
+        award.save(update_fields=["released_at"])
+        record_event(AccreditationEvent.AWARD_RELEASED, award, new={"released_at": now.isoformat()})
+        emails.award_released(award)
+        # documents: queue_award_documents(award) here
+        released += 1
+    if released:
+        after_commit(public_cache.invalidate)
     return released
 
 
@@ -132,6 +130,7 @@ def reissue_award(award: Award, *, acting_user, reason: str) -> Award:
         old={"certificate_number": award.certificate_number},
         new={"certificate_number": new.certificate_number, "reason": new.reissue_reason},
     )
+    # The new award's documents (``new``); the old ones stay, marked superseded.
     # documents: queue_award_documents(award) here
     after_commit(public_cache.invalidate)
     return new
