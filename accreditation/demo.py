@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accreditation import services
 from accreditation.enums import ApplicationStatus
+from accreditation.models import Application, Award, Round
 from accreditation.selectors import criteria_for
 from accreditation.services import setup
 from charters.models import Organisation
@@ -89,6 +90,73 @@ def seed_accreditation_demo(*, officer, assessors, make_person) -> None:
         organisation = Organisation.objects.get(name=name)
         lead = organisation.memberships.get(role="lead").user
         _take_to(target, organisation, lead, officer, lived, other, award_round)
+    _seed_award_lives(officer, lived, other, award_round)
+
+
+# (organisation, what its award shows): awards from earlier rounds, at each point of their life.
+AWARD_LIVES = [
+    ("Young Minds Matter", "valid"),
+    ("Short Breaks Service", "expiring"),
+    ("Westfield Youth Club", "expired"),
+    ("Inclusive Sports Club", "revoked"),
+    ("Demoton High School", "embargoed"),
+]
+
+
+def _seed_award_lives(officer, assessor, second, award_round) -> None:
+    """Each award goes through the real workflow in the open round, then (demo only) its
+    application is moved to an earlier round and its dates backdated, as history would have
+    left them; the revocation goes through its service."""
+    today = timezone.localdate()
+    now = timezone.now()
+    earlier = Round.objects.create(
+        name=f"Co-production Week {today.year - 2}",
+        opens_on=today - timedelta(days=2 * 365 + 60),
+        closes_on=today - timedelta(days=2 * 365),
+    )
+    ceremony = Round.objects.create(
+        name=f"Spring awards {today.year}",
+        opens_on=today - timedelta(days=90),
+        closes_on=today - timedelta(days=10),
+        ceremony_at=now + timedelta(days=14),
+        embargoed_until_ceremony=True,
+    )
+    dates = {
+        # awarded this many days ago, expires in this many days
+        "valid": (365, 2 * 365),
+        "expiring": (3 * 365 - 40, 40),
+        "expired": (3 * 365 + 30, -30),
+        "revoked": (200, 3 * 365 - 200),
+    }
+    for name, life in AWARD_LIVES:
+        organisation = Organisation.objects.get(name=name)
+        lead = organisation.memberships.get(role="lead").user
+        _take_to(
+            ApplicationStatus.AWARDED, organisation, lead, officer, assessor, second, award_round
+        )
+        award = Award.objects.get(organisation=organisation)
+        if life == "embargoed":
+            Application.objects.filter(pk=award.application_id).update(round=ceremony)
+            Award.objects.filter(pk=award.pk).update(
+                public_from=ceremony.ceremony_at, released_at=None
+            )
+            continue
+        ago, left = dates[life]
+        awarded_at = now - timedelta(days=ago)
+        Application.objects.filter(pk=award.application_id).update(round=earlier)
+        Award.objects.filter(pk=award.pk).update(
+            awarded_at=awarded_at,
+            public_from=awarded_at,
+            released_at=awarded_at,
+            expires_on=today + timedelta(days=left),
+        )
+        if life == "revoked":
+            award.refresh_from_db()
+            services.revoke_award(
+                award,
+                acting_user=officer,
+                reason="The evidence described another organisation's work.",
+            )
 
 
 def _take_to(target, organisation, lead, officer, assessor, second, award_round) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from django.db import connection
 from django.urls import reverse
 
-from accreditation.models import Application, Assignment, Decision, MoreInfoRequest
+from accreditation.models import Application, Assignment, Award, Decision, MoreInfoRequest
 from charters.emails import lead_emails
 from platform_.accounts.selectors import officer_emails
 from platform_.outbox.services import queue_email
@@ -157,4 +157,59 @@ def deadline_reminder(
         template="accreditation/email/deadline_reminder.txt",
         when=when,
         dedup_key=f"accreditation.deadline:{application.pk}:{closes_on}:{threshold}",
+    )
+
+
+# --- The award's life ---------------------------------------------------------------------------
+
+
+def _award_url(award: Award) -> str:
+    """The organisation's applications page, where its awards are shown."""
+    return connection.tenant.build_url(
+        reverse("accreditation:applications", args=[award.organisation.slug]) + "#awards"
+    )
+
+
+def _award_to_leads(award: Award, *, subject: str, template: str, dedup_key: str = "", **context):
+    queued = 0
+    for email in lead_emails(award.organisation):
+        queued += bool(
+            queue_email(
+                email,
+                subject=subject,
+                template=template,
+                context={"award": award, "award_url": _award_url(award), **context},
+                dedup_key=dedup_key,
+            )
+        )
+    return queued
+
+
+def award_released(award: Award) -> int:
+    return _award_to_leads(
+        award,
+        subject=f"Congratulations: {award.organisation.name} has Charter Status",
+        template="accreditation/email/award_released.txt",
+        dedup_key=f"accreditation.award.released:{award.pk}",
+    )
+
+
+def award_revoked(award: Award) -> int:
+    return _award_to_leads(
+        award,
+        subject=f"{award.organisation.name} no longer has Charter Status",
+        template="accreditation/email/award_revoked.txt",
+    )
+
+
+def expiry_reminder(award: Award, *, threshold: int, days_left: int) -> int:
+    """Once per award and reminder (``threshold``: 90, 30 or 7 days before); the daily task may
+    rerun. Returns how many leads were newly reminded."""
+    when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
+    return _award_to_leads(
+        award,
+        subject=f"Your Charter Status ends {when}",
+        template="accreditation/email/expiry_reminder.txt",
+        when=when,
+        dedup_key=f"accreditation.expiry:{award.pk}:{award.expires_on}:{threshold}",
     )

@@ -285,3 +285,22 @@ class DecisionForm(forms.Form):
         self.fields["level"].queryset = levels
         if levels.count() <= 1:
             del self.fields["level"]
+
+
+class RevokeAwardForm(forms.Form):
+    prefix = "revoke"
+    reason = forms.CharField(
+        label="Why is Charter Status being taken away? (the organisation reads this)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for revoking."},
+    )
+
+
+class ReissueAwardForm(forms.Form):
+    prefix = "reissue"
+    reason = forms.CharField(
+        label="What was corrected?",
+        help_text="The certificate gets a new number and a new code to check it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what was corrected."},
+    )

@@ -385,6 +385,15 @@ class Award(models.Model):
     def status(self) -> str:
         return self.status_on(timezone.localdate())
 
+    @property
+    def status_label(self) -> str:
+        return AwardStatus(self.status).label
+
+    @property
+    def is_held(self) -> bool:
+        """The organisation holds Charter Status through this award today."""
+        return self.status in AwardStatus.holding()
+
 
 class CouncilKey(models.Model):
     """The council's signing key (EC P-256) and its self-signed certificate.

@@ -3,7 +3,9 @@
 from django.dispatch import receiver
 
 from accreditation import keys
+from accreditation.selectors import RegisterCharterStatus
 from accreditation.services import create_default_accreditation, settings_for_tenant
+from charters import charter_status
 from platform_.request_limits import allow_uploads
 from tenants.signals import schema_provisioned
 
@@ -20,3 +22,7 @@ allow_uploads(
     "accreditation:application.evidence.add",
     file_mb=lambda request: settings_for_tenant().max_upload_mb,
 )
+
+
+# The register, its open data and the badge show Charter Status (charters cannot import us).
+charter_status.register_provider(RegisterCharterStatus())

@@ -2,7 +2,7 @@
 
 import rules
 
-from accreditation.enums import TRANSITIONS, ApplicationStatus
+from accreditation.enums import TRANSITIONS, ApplicationStatus, AwardStatus
 from charters.rules import is_organisation_lead, is_organisation_member_of, tenant_officer
 from charters.selectors import current_version
 from platform_.accounts.rules import is_assessor, is_on_tenant_site
@@ -92,6 +92,23 @@ def is_of_current_version(user, criterion) -> bool:
     return criterion is not None and version is not None and criterion.version_id == version.pk
 
 
+@rules.predicate
+def is_current_award(user, award) -> bool:
+    """Neither revoked nor replaced by a re-issue: the award can still be revoked or corrected."""
+    return award is not None and award.revoked_at is None and award.superseded_at is None
+
+
+@rules.predicate
+def is_up_for_renewal(user, award) -> bool:
+    """Expiring soon or expired (not revoked, not replaced): time to apply again."""
+    return award is not None and award.status in (AwardStatus.EXPIRING, AwardStatus.EXPIRED)
+
+
+@rules.predicate
+def is_lead_of_holder(user, award) -> bool:
+    return award is not None and is_organisation_lead(user, award.organisation)
+
+
 # --- Role predicates ---------------------------------------------------------------------------
 
 
@@ -147,4 +164,12 @@ rules.add_perm(
 rules.add_perm(
     "accreditation.record_assessment",
     is_on_tenant_site & is_assessor & is_assigned_to & can_be_assessed,
+)
+# An award's life after the decision: officers revoke or re-issue a current award; the
+# organisation's lead starts a renewal once it is expiring or has expired.
+rules.add_perm("accreditation.revoke_award", tenant_officer & is_current_award)
+rules.add_perm("accreditation.reissue_award", tenant_officer & is_current_award)
+rules.add_perm("accreditation.renew_award", is_on_tenant_site & is_lead_of_holder)
+rules.add_perm(
+    "accreditation.renew_award_now", is_on_tenant_site & is_lead_of_holder & is_up_for_renewal
 )

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from datetime import date, timedelta
 
-from accreditation.enums import ApplicationStatus
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from accreditation.enums import ApplicationStatus, AwardStatus
 from accreditation.models import (
     Application,
     Assignment,
+    Award,
     AwardLevel,
     Criterion,
     Evidence,
@@ -110,3 +123,77 @@ def application_detail(pk: int) -> Application:
         )
         .get(pk=pk)
     )
+
+
+RENEWABLE = (AwardStatus.EXPIRING, AwardStatus.EXPIRED)
+
+# --- Awards ------------------------------------------------------------------------------------
+
+
+def held_awards(today: date) -> QuerySet[Award]:
+    """Awards that give Charter Status on ``today``: public, neither revoked nor replaced, and
+    not expired (Award.status_on's valid and expiring, as a query)."""
+    return Award.objects.filter(
+        released_at__isnull=False,
+        revoked_at__isnull=True,
+        superseded_at__isnull=True,
+        expires_on__gte=today,
+    )
+
+
+def awards_of(organisation) -> QuerySet[Award]:
+    """Every award of the organisation, newest first, with what its page shows."""
+    return organisation.awards.select_related("level", "application__round").order_by(
+        "-awarded_at", "-pk"
+    )
+
+
+def awards_of_application(application) -> list[Award]:
+    """The application's awards, the current one first, then those it replaced."""
+    return list(
+        application.awards.select_related("level", "revoked_by").order_by(
+            F("superseded_at").desc(nulls_first=True), "-pk"
+        )
+    )
+
+
+def renewable_award(organisation) -> Award | None:
+    """The organisation's latest award that is neither revoked nor replaced, if it is expiring
+    or has expired (what start_renewal starts from)."""
+    award = (
+        organisation.awards.filter(revoked_at__isnull=True, superseded_at__isnull=True)
+        .select_related("level", "organisation", "application")
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+    return award if award is not None and award.status in RENEWABLE else None
+
+
+def current_award(application) -> Award | None:
+    """The award not replaced by a re-issue (it may be revoked)."""
+    return application.awards.filter(superseded_at__isnull=True).first()
+
+
+class RegisterCharterStatus:
+    """accreditation's answer to charters.charter_status: registered in receivers.py."""
+
+    def annotate(self, organisations, *, today: date):
+        # The highest level held, then the latest expiry, if an organisation holds more than one.
+        held = (
+            held_awards(today)
+            .filter(organisation=OuterRef("pk"))
+            .order_by("-level__position", "-expires_on", "-pk")
+        )
+        soon = today + timedelta(days=Award.EXPIRING_WITHIN_DAYS)
+        expiring = held.annotate(
+            ends_soon=ExpressionWrapper(Q(expires_on__lte=soon), output_field=BooleanField())
+        )
+        return organisations.annotate(
+            charter_status_level=Subquery(held.values("level__name")[:1]),
+            charter_status_level_id=Subquery(held.values("level_id")[:1]),
+            charter_status_expires_on=Subquery(held.values("expires_on")[:1]),
+            charter_status_expiring=Subquery(expiring.values("ends_soon")[:1]),
+        )
+
+    def level_choices(self) -> list[tuple[str, str]]:
+        return [(str(pk), name) for pk, name in levels().values_list("pk", "name")]

@@ -15,3 +15,23 @@ def send_deadline_reminders() -> int:
     if not in_tenant_schema("accreditation.send_deadline_reminders"):
         return 0
     return reminders.send_deadline_reminders()
+
+
+@shared_task(base=DatabaseRetryTask, name="accreditation.release_due_awards")
+def release_due_awards() -> int:
+    """Run every few minutes by beat in every tenant: awards become public at their ceremony."""
+    from accreditation.services import awards  # noqa: PLC0415 -- leaf: services import tasks
+
+    if not in_tenant_schema("accreditation.release_due_awards"):
+        return 0
+    return awards.release_due_awards()
+
+
+@shared_task(base=DatabaseRetryTask, name="accreditation.send_expiry_reminders")
+def send_expiry_reminders() -> int:
+    """Run daily by beat in every tenant; each reminder (90, 30, 7 days) goes once."""
+    from accreditation.services import awards  # noqa: PLC0415 -- leaf: services import tasks
+
+    if not in_tenant_schema("accreditation.send_expiry_reminders"):
+        return 0
+    return awards.send_expiry_reminders()

@@ -38,11 +38,26 @@ urlpatterns = [
         manage.DecideView.as_view(),
         name="manage.application.decide",
     ),
+    path(
+        "manage/applications/<int:pk>/award/revoke/",
+        manage.RevokeAwardView.as_view(),
+        name="manage.application.award.revoke",
+    ),
+    path(
+        "manage/applications/<int:pk>/award/reissue/",
+        manage.ReissueAwardView.as_view(),
+        name="manage.application.award.reissue",
+    ),
     # Organisations
     path(
         "org/<slug:slug>/applications/",
         organisation.ApplicationsView.as_view(),
         name="applications",
+    ),
+    path(
+        "org/<slug:slug>/applications/renew/",
+        organisation.RenewView.as_view(),
+        name="applications.renew",
     ),
     path(
         "org/<slug:slug>/applications/<int:pk>/",

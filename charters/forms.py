@@ -199,7 +199,12 @@ class RegisterSearchForm(forms.Form):
         choices=[("", "All kinds"), *OrganisationKind.choices],
     )
     area = forms.ChoiceField(label="Area", required=False, choices=[("", "All areas")])
+    holders = forms.BooleanField(label="Charter Status holders only", required=False)
+    level = forms.ChoiceField(label="Charter Status level", required=False, choices=[])
 
-    def __init__(self, *args, areas: list[str], **kwargs):
+    def __init__(
+        self, *args, areas: list[str], levels: list[tuple[str, str]] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "All areas"), *((a, a) for a in areas)]
+        self.fields["level"].choices = [("", "Any level"), *(levels or [])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from charters import charter_status
 from charters.enums import MembershipStatus, SignatureAction, VersionStatus
 from charters.models import Charter, CharterVersion, Membership, Organisation, Pledge, Principle
 from charters.validators import name_key
@@ -69,10 +70,14 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(_listed() | Q(pk__in=own.values("organisation_id")))
 
 
-def register_entries(*, query: str = "", kind: str = "", area: str = "") -> QuerySet[Organisation]:
-    """Organisations whose latest record is a signature and who agreed to be listed."""
+def register_entries(
+    *, query: str = "", kind: str = "", area: str = "", holders: bool = False, level: str = ""
+) -> QuerySet[Organisation]:
+    """Organisations whose latest record is a signature and who agreed to be listed, with the
+    Charter Status each holds today (charters.charter_status); ``holders`` or a ``level`` keeps
+    only those holding it."""
     entries = (
-        Organisation.objects.filter(_listed())
+        charter_status.with_charter_status(Organisation.objects.filter(_listed()))
         .select_related("current_signature__version")
         .prefetch_related(
             Prefetch("current_signature__pledges", queryset=Pledge.objects.order_by("target_date"))
@@ -85,6 +90,8 @@ def register_entries(*, query: str = "", kind: str = "", area: str = "") -> Quer
         entries = entries.filter(kind=kind)
     if area:
         entries = entries.filter(area=area)
+    if holders or level:
+        entries = charter_status.holders_only(entries, level=level)
     return entries
 
 

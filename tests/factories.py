@@ -18,6 +18,7 @@ from accreditation.enums import ApplicationStatus, EvidenceKind
 from accreditation.models import (
     Application,
     Assignment,
+    Award,
     AwardLevel,
     Criterion,
     Evidence,
@@ -291,3 +292,28 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
             has_conflict=True,
             conflict_details="My child goes there",
         )
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    """A released award, valid for three more years, on an awarded application.
+
+    ``AwardFactory(application=...)`` awards that application; ``released_at=None`` with a
+    future ``public_from`` is an award kept for its ceremony.
+    """
+
+    class Meta:
+        model = Award
+
+    application = factory.SubFactory(ApplicationFactory, status=ApplicationStatus.AWARDED)
+    organisation = factory.LazyAttribute(lambda o: o.application.organisation)
+    level = factory.SubFactory(AwardLevelFactory, name="Charter Status")
+    certificate_number = factory.Sequence(lambda n: f"TEST-2027-{n + 1:04d}")
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3 * 365))
+    public_from = factory.LazyFunction(timezone.now)
+    released_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        award = super()._create(model_class, *args, **kwargs)
+        public_cache.invalidate()  # as deciding does: the register shows Charter Status
+        return award

@@ -20,6 +20,13 @@ from accreditation.services.assessment import (  # noqa: F401
     record_judgements,
     request_more_information,
 )
+from accreditation.services.awards import (  # noqa: F401
+    reissue_award,
+    release_due_awards,
+    revoke_award,
+    send_expiry_reminders,
+    start_renewal,
+)
 from accreditation.services.setup import (  # noqa: F401
     add_criterion,
     add_level,

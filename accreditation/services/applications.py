@@ -200,7 +200,12 @@ def remove_evidence(evidence: Evidence, *, acting_user) -> None:
         actor=acting_user,
         old={"title": evidence.title},
     )
-    if evidence.file:
+    # A renewal shares the earlier application's stored file (start_renewal): delete it only
+    # when no other evidence names it.
+    if (
+        evidence.file
+        and not Evidence.objects.filter(file=evidence.file.name).exclude(pk=evidence.pk).exists()
+    ):
         # After commit and in this schema: the tenant storage's path follows the schema.
         after_commit(evidence.file.storage.delete, evidence.file.name)
     evidence.delete()

@@ -22,8 +22,10 @@ from accreditation.selectors import criteria_for, open_assignment_count
 from accreditation.services.certificates import certificate_number
 from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
+from charters import public_cache
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.background import after_commit
 from platform_.integrity import unique_or_raise
 
 
@@ -292,6 +294,8 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
             "This application has already been awarded."
         )
     }
+    # The register, its open data and the badge show Charter Status from the moment it is public.
+    after_commit(public_cache.invalidate)
     with unique_or_raise(awarded_already):
         return Award.objects.create(
             application=application,

@@ -13,6 +13,8 @@ from accreditation.forms import (
     CriterionForm,
     DecisionForm,
     LevelForm,
+    ReissueAwardForm,
+    RevokeAwardForm,
     RoundForm,
     SettingsForm,
 )
@@ -217,6 +219,9 @@ class ApplicationManageView(OfficerMixin, View):
                 ),
                 "history": events_for(application),
                 "error": forms.get("error"),
+                "awards": selectors.awards_of_application(application),
+                "revoke_form": forms.get("revoke_form") or RevokeAwardForm(),
+                "reissue_form": forms.get("reissue_form") or ReissueAwardForm(),
             },
         )
 
@@ -257,3 +262,48 @@ class DecideView(ApplicationManageView):
             return self.render(pk, decision_form=form)
         messages.success(request, "Decision recorded; the applicant has been told.")
         return redirect("accreditation:manage.application", pk=pk)
+
+
+class AwardActionView(ApplicationManageView):
+    """Revoke or re-issue the application's current award; a refusal shows on the page."""
+
+    form_class: type
+    form_name: str
+    done: str
+
+    def act(self, award, *, acting_user, reason):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        application = get_object_or_404(selectors.applications_for_officers(), pk=pk)
+        form = self.form_class(request.POST)
+        award = selectors.current_award(application)
+        if award is None:
+            raise Http404("This application has no award.")
+        if not form.is_valid():
+            return self.render(pk, **{self.form_name: form})
+        try:
+            self.act(award, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except services.AccreditationError as error:
+            form.add_error("reason", error.messages)
+            return self.render(pk, **{self.form_name: form})
+        messages.success(request, self.done)
+        return redirect("accreditation:manage.application", pk=pk)
+
+
+class RevokeAwardView(AwardActionView):
+    form_class = RevokeAwardForm
+    form_name = "revoke_form"
+    done = "Charter Status revoked; the organisation has been told."
+
+    def act(self, award, **kwargs):
+        services.revoke_award(award, **kwargs)
+
+
+class ReissueAwardView(AwardActionView):
+    form_class = ReissueAwardForm
+    form_name = "reissue_form"
+    done = "Certificate re-issued with a new number."
+
+    def act(self, award, **kwargs):
+        services.reissue_award(award, **kwargs)

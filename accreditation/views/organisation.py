@@ -1,7 +1,10 @@
 """Organisations apply for Charter Status: start, self-assess, evidence, submit, respond."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views import View
 
 from accreditation import selectors, services
@@ -54,6 +57,7 @@ class ApplicationsView(RoleRequiredMixin, View):
         return StartApplicationForm(data, rounds=selectors.open_rounds(), levels=selectors.levels())
 
     def render(self, form):
+        renewable = selectors.renewable_award(self.organisation)
         return render(
             self.request,
             self.template_name,
@@ -65,8 +69,55 @@ class ApplicationsView(RoleRequiredMixin, View):
                     "accreditation.start_application", self.organisation
                 ),
                 "rounds": selectors.open_rounds(),
+                "awards": [
+                    (award, self.badge_snippet(award) if award.is_held else "")
+                    for award in selectors.awards_of(self.organisation)
+                ],
+                "renewable": renewable,
+                "may_renew": self.request.user.has_perm("accreditation.renew_award", renewable),
             },
         )
+
+    def badge_snippet(self, award) -> str:
+        """HTML for the organisation's website: the badge, linking to its register entry.
+
+        Built from the council's own domain (site_urls), never this request's Host.
+        """
+        tenant = self.request.tenant
+        entry = tenant.build_url(reverse("charters:register.entry", args=[self.organisation.slug]))
+        badge = tenant.build_url(reverse("charters:badge", args=[self.organisation.slug]))
+        alt = f"{self.organisation.name} holds Charter Status from {tenant.name}"
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" width="300" height="96"></a>', entry, badge, alt
+        )
+
+
+class RenewView(RoleRequiredMixin, View):
+    """The lead applies again, starting from the last application, once Charter Status is
+    expiring or has expired."""
+
+    permission_required = "accreditation.start_application"
+    http_method_names = ["post"]
+
+    def get_permission_object(self):
+        self.organisation = get_object_or_404(Organisation, slug=self.kwargs["slug"])
+        return self.organisation
+
+    def post(self, request, slug):
+        award = selectors.renewable_award(self.organisation)
+        if award is None:
+            raise Http404("No Charter Status to renew.")
+        try:
+            application = services.start_renewal(award, acting_user=request.user)
+        except services.AccreditationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("accreditation:applications", slug=slug)
+        messages.success(
+            request,
+            "Your renewal is started from your last application. Check each answer and piece "
+            "of evidence, change what is new, then submit.",
+        )
+        return redirect("accreditation:application.detail", slug=slug, pk=application.pk)
 
 
 class ApplicationMixin(RoleRequiredMixin):

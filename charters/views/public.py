@@ -7,10 +7,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from charters import public_cache, selectors
+from charters import charter_status, public_cache, selectors
 from charters.csv_export import csv_download, csv_text
 from charters.enums import SignatureAction
 from charters.forms import RegisterSearchForm
@@ -38,10 +39,18 @@ class RegisterView(TemplateView):
     template_name = "charters/register/list.html"
 
     def get_context_data(self, **kwargs):
-        form = RegisterSearchForm(self.request.GET or None, areas=selectors.register_areas())
+        form = RegisterSearchForm(
+            self.request.GET or None,
+            areas=selectors.register_areas(),
+            levels=charter_status.level_choices(),
+        )
         filters = form.cleaned_data if form.is_valid() else {}
         entries = selectors.register_entries(
-            query=filters.get("q", ""), kind=filters.get("kind", ""), area=filters.get("area", "")
+            query=filters.get("q", ""),
+            kind=filters.get("kind", ""),
+            area=filters.get("area", ""),
+            holders=filters.get("holders", False),
+            level=filters.get("level", ""),
         )
         page = Paginator(entries, REGISTER_PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
@@ -51,10 +60,8 @@ class RegisterView(TemplateView):
             "form": form,
             "page": page,
             "query_string": query.urlencode(),
-            "filtered": bool(
-                self.request.GET.get("q")
-                or self.request.GET.get("kind")
-                or self.request.GET.get("area")
+            "filtered": any(
+                self.request.GET.get(name) for name in ("q", "kind", "area", "holders", "level")
             ),
         }
 
@@ -86,6 +93,13 @@ def _register_rows() -> list[dict]:
                 "website": organisation.website,
                 "charter_version": signature.version.number,
                 "signed_on": signature.recorded_at.date().isoformat(),
+                # Empty unless the organisation holds Charter Status today (valid or expiring).
+                "charter_status": organisation.charter_status_level or "",
+                "charter_status_expires_on": (
+                    organisation.charter_status_expires_on.isoformat()
+                    if organisation.charter_status_expires_on
+                    else ""
+                ),
                 "pledges": [
                     {"pledge": p.text, "target_date": p.target_date.isoformat(), "state": p.state}
                     for p in signature.pledges.all()
@@ -106,6 +120,9 @@ REGISTER_COLUMNS = [
     "signed_on",
     "pledges_met",
     "pledges_overdue",
+    # Added last, so existing readers of the columns before them keep working.
+    "charter_status",
+    "charter_status_expires_on",
 ]
 
 
@@ -127,11 +144,15 @@ class RegisterCsvView(View):
                         row["signed_on"],
                         states.count("met"),
                         states.count("overdue"),
+                        row["charter_status"],
+                        row["charter_status_expires_on"],
                     ]
                 )
             return csv_text(REGISTER_COLUMNS, rows)
 
-        return csv_download("register.csv", public_cache.cached("register.csv", build))
+        # Keyed by day too: an award expiring at midnight leaves the open data without an event.
+        text = public_cache.cached(f"register.csv:{timezone.localdate()}", build)
+        return csv_download("register.csv", text)
 
 
 class RegisterJsonView(View):
@@ -142,7 +163,8 @@ class RegisterJsonView(View):
             )
 
         return HttpResponse(
-            public_cache.cached("register.json", build), content_type="application/json"
+            public_cache.cached(f"register.json:{timezone.localdate()}", build),
+            content_type="application/json",
         )
 
 
@@ -152,10 +174,12 @@ class BadgeView(View):
     def get(self, request, slug: str):
         def build() -> str:
             organisation = (
-                Organisation.objects.filter(
-                    slug=slug,
-                    current_signature__action=SignatureAction.SIGNED,
-                    current_signature__consent_to_publish=True,
+                charter_status.with_charter_status(
+                    Organisation.objects.filter(
+                        slug=slug,
+                        current_signature__action=SignatureAction.SIGNED,
+                        current_signature__consent_to_publish=True,
+                    )
                 )
                 .select_related("current_signature")
                 .first()
@@ -176,7 +200,8 @@ class BadgeView(View):
                 },
             )
 
-        svg = public_cache.cached(f"badge:{slug}", build)
+        # Keyed by day too, so the badge stops showing Charter Status the day it expires.
+        svg = public_cache.cached(f"badge:{slug}:{timezone.localdate()}", build)
         if not svg:
             raise Http404("No signed organisation with that name.")
         response = HttpResponse(svg, content_type="image/svg+xml")

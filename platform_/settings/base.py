@@ -296,6 +296,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accreditation.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Awards kept for a ceremony become public together once its time comes.
+    "accreditation-release-awards": {
+        "task": "accreditation.release_due_awards",
+        "schedule": 120.0,
+    },
+    # Daily: 90, 30 and 7 days before Charter Status ends, once each.
+    "accreditation-expiry-reminders": {
+        "task": "accreditation.send_expiry_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # --- Certificates ---------------------------------------------------------------------------------

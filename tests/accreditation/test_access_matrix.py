@@ -89,6 +89,8 @@ MATRIX: dict[str, Url] = {
     # Answering a request for more information shows the application page itself.
     "accreditation:application.respond": Url(application, always(LEAD), evidence_to=always(LEAD)),
     "accreditation:application.withdraw": Url(application, always(LEAD)),
+    # Renewing (POST only): the lead, whatever the application's state.
+    "accreditation:applications.renew": Url(organisation, always(LEAD), status=405),
     # Officers.
     **{
         name: Url(
@@ -100,6 +102,9 @@ MATRIX: dict[str, Url] = {
             "accreditation:manage.application",
             "accreditation:manage.application.assign",
             "accreditation:manage.application.decide",
+            # Revoke and re-issue show the application page on a GET, as assign and decide do.
+            "accreditation:manage.application.award.revoke",
+            "accreditation:manage.application.award.reissue",
         )
     },
     # Assessors: the declaration page for their own assignment; evidence once cleared.

@@ -118,7 +118,7 @@ def test_open_data_csv_and_json(signed_a, client_a):
     lines = csv_text.strip().splitlines()
     assert (
         lines[0] == "name,kind,town,postcode,area,website,charter_version,signed_on,"
-        "pledges_met,pledges_overdue"
+        "pledges_met,pledges_overdue,charter_status,charter_status_expires_on"
     )
     assert lines[1].startswith("Oakfield Primary School,School,Alphaton,WV1 1RE,Northside,,1,")
 

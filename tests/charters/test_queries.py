@@ -1,5 +1,6 @@
 """Register, open data and the officers' organisation list run the same pinned number of
-queries with one signed organisation and with fifty (pytest-django prints the SQL on a change)."""
+queries with one signed organisation and with fifty, half of them holding Charter Status
+(pytest-django prints the SQL on a change)."""
 
 import json
 import re
@@ -9,13 +10,22 @@ from django_tenants.utils import tenant_context
 
 from charters import public_cache
 from charters.views.public import REGISTER_PAGE_SIZE
-from tests.factories import OrganisationFactory, PledgeFactory, SignatureFactory, UserFactory
+from tests.factories import (
+    AwardFactory,
+    OrganisationFactory,
+    PledgeFactory,
+    SignatureFactory,
+    UserFactory,
+)
 from tests.helpers import login
 
 # Pinned: session and user (for the officer's page), the tenant's settings, the page's own reads.
+# The register reads one more than before Charter Status: the award levels for its filter (each
+# organisation's status is a subquery of the page's own read, whatever the number of rows).
 QUERIES = {
-    "/register/": 8,
-    "/register/?kind=school&area=Area+0": 8,
+    "/register/": 9,
+    "/register/?kind=school&area=Area+0": 9,
+    "/register/?holders=on": 9,
     "/register.json": 3,
     "/register.csv": 3,
     "/manage/organisations/": 7,
@@ -23,7 +33,8 @@ QUERIES = {
 
 
 def add_signed_organisations(tenant, count: int) -> list[str]:
-    """``count`` signed schools in three areas, each with two pledges."""
+    """``count`` signed schools in three areas, each with two pledges; the even ones hold
+    Charter Status."""
     with tenant_context(tenant):
         for n in range(count):
             organisation = OrganisationFactory(
@@ -31,6 +42,8 @@ def add_signed_organisations(tenant, count: int) -> list[str]:
             )
             signature = SignatureFactory(organisation=organisation)
             PledgeFactory.create_batch(2, signature=signature)
+            if n % 2 == 0:
+                AwardFactory(application__organisation=organisation)
     return [f"School {n:03d}" for n in range(count)]
 
 
@@ -55,11 +68,20 @@ def test_public_and_officer_list_query_counts_are_pinned(
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode()
+    holders = [name for n, name in enumerate(names) if n % 2 == 0]
     if path == "/register.json":
-        assert [entry["name"] for entry in json.loads(text)["organisations"]] == names
+        entries = json.loads(text)["organisations"]
+        assert [entry["name"] for entry in entries] == names
+        assert [e["name"] for e in entries if e["charter_status"] == "Charter Status"] == holders
+    elif path == "/register/?holders=on":
+        assert schools_on(text) == holders[:REGISTER_PAGE_SIZE]
+        assert text.count("Charter Status</strong>") == len(holders[:REGISTER_PAGE_SIZE])
     elif path.startswith("/register/?"):
         assert schools_on(text) == [name for n, name in enumerate(names) if n % 3 == 0]
     elif path == "/register/":
         assert schools_on(text) == names[:REGISTER_PAGE_SIZE]
+    elif path == "/register.csv":
+        assert schools_on(text) == names
+        assert text.count(",Charter Status,") == len(holders)
     else:
         assert schools_on(text) == names

@@ -67,4 +67,12 @@ def test_demo_council_has_an_open_round_with_applications_in_every_state(db):
         states = set(Application.objects.values_list("status", flat=True))
         assert states == set(ApplicationStatus.values)
         assert Evidence.objects.filter(kind="file").exists()
-        assert Award.objects.count() == 1
+        statuses = sorted(award.status for award in Award.objects.all())
+        assert statuses == [
+            "embargoed",
+            "expired",
+            "expiring",
+            "revoked",
+            "valid",
+            "valid",
+        ]
