@@ -1,5 +1,6 @@
 """Production settings. Refuses to start with DEBUG on or the development SECRET_KEY."""
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
@@ -22,6 +23,13 @@ if not CERTIFICATE_KEY_ENCRYPTION_KEY:
         "signing keys (python -c 'from cryptography.fernet import Fernet; "
         "print(Fernet.generate_key().decode())')."
     )
+
+try:
+    Fernet(CERTIFICATE_KEY_ENCRYPTION_KEY)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "CERTIFICATE_KEY_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes)."
+    ) from error
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 SITE_SCHEME = "https"
