@@ -20,6 +20,11 @@ from accreditation.services.assessment import (  # noqa: F401
     record_judgements,
     request_more_information,
 )
+from accreditation.services.concerns import (  # noqa: F401
+    close_concern,
+    raise_concern,
+    start_early_reassessment,
+)
 from accreditation.services.setup import (  # noqa: F401
     add_criterion,
     add_level,
