@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views import View
 
 from accreditation import services
@@ -64,14 +65,21 @@ class VerifyView(View):
     def get(self, request, code: str):
         today = timezone.localdate()
         if not _is_anonymous_without_session(request):
-            return HttpResponse(self.build(request, code, today))
+            return self.respond(self.build(request, code, today))
 
         # An unknown or embargoed code raises Http404 inside build, so nothing is cached for it:
         # random codes cannot fill the cache, and an award shows as soon as it is released.
         body = public_cache.cached(
             f"verify:{today.isoformat()}:{code}", lambda: self.build(request, code, today)
         )
-        return HttpResponse(body)
+        return self.respond(body)
+
+    @staticmethod
+    def respond(body: str) -> HttpResponse:
+        response = HttpResponse(body)
+        # Signed-in people get their own header on this page: a shared cache must tell them apart.
+        patch_vary_headers(response, ["Cookie"])
+        return response
 
     def build(self, request, code: str, today) -> str:
         award = released_award_or_404(code)

@@ -160,6 +160,9 @@ def test_a_second_visit_is_served_from_the_cache_without_queries(
     with django_assert_num_queries(0):
         second = verify(client_a, award_a)
     assert second.content == first.content
+    assert second["Vary"] == "Cookie"
+    assert "csrfmiddlewaretoken" not in text(second)  # nobody's token is in the shared page
+    assert "Set-Cookie" not in second
 
 
 def test_a_change_shows_after_the_generation_bump(client_a, tenant_a, award_a):
