@@ -12,7 +12,14 @@ from datetime import date
 from django.db import connection
 from django.urls import reverse
 
-from accreditation.models import Application, Assignment, Award, Decision, MoreInfoRequest
+from accreditation.models import (
+    Application,
+    Assignment,
+    Award,
+    Concern,
+    Decision,
+    MoreInfoRequest,
+)
 from charters.emails import lead_emails
 from platform_.accounts.selectors import officer_emails
 from platform_.outbox.services import queue_email
@@ -213,3 +220,31 @@ def expiry_reminder(award: Award, *, threshold: int, days_left: int) -> int:
         when=when,
         dedup_key=f"accreditation.expiry:{award.pk}:{award.expires_on}:{threshold}",
     )
+
+
+def _concern_url(concern: Concern) -> str:
+    return connection.tenant.build_url(reverse("accreditation:manage.concern", args=[concern.pk]))
+
+
+def concern_raised(concern: Concern) -> None:
+    """One email to each council officer: someone raised a concern about an award."""
+    organisation = concern.award.organisation.name
+    for email in officer_emails():
+        queue_email(
+            email,
+            subject=f"A concern about {organisation}'s Charter Status",
+            template="accreditation/email/concern_raised.txt",
+            context={"concern": concern, "concern_url": _concern_url(concern)},
+        )
+
+
+def early_reassessment(concern: Concern) -> None:
+    """One email to each lead of the organisation: the council will look at its status again."""
+    organisation = concern.award.organisation
+    for email in lead_emails(organisation):
+        queue_email(
+            email,
+            subject="We will look at your Charter Status again",
+            template="accreditation/email/early_reassessment.txt",
+            context={"concern": concern, "organisation": organisation},
+        )

@@ -114,6 +114,18 @@ class AwardStatus(models.TextChoices):
         return [cls.VALID, cls.EXPIRING]
 
 
+class ConcernStatus(models.TextChoices):
+    """Where a concern raised from the verification page stands."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    REASSESSMENT = "reassessment", "Early reassessment started"
+
+    @classmethod
+    def decided(cls) -> list[str]:
+        return [cls.CLOSED, cls.REASSESSMENT]
+
+
 class AccreditationEvent(models.TextChoices):
     """Audit event keys for Charter Status: setup, applications, assessment and decisions."""
 
@@ -146,6 +158,12 @@ class AccreditationEvent(models.TextChoices):
     AWARD_REVOKED = "accreditation.award.revoked", "Award revoked"
     AWARD_REISSUED = "accreditation.award.reissued", "Certificate re-issued"
     CERTIFICATE_GENERATED = "accreditation.award.certificate_generated", "Certificate made"
+    CONCERN_RAISED = "accreditation.concern.raised", "Concern raised"
+    CONCERN_CLOSED = "accreditation.concern.closed", "Concern closed"
+    CONCERN_REASSESSMENT = (
+        "accreditation.concern.early_reassessment",
+        "Early reassessment started",
+    )
 
 
 # The event each state's arrival writes (set_application_state); every state but draft has one.

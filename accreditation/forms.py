@@ -304,3 +304,45 @@ class ReissueAwardForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what was corrected."},
     )
+
+
+class CertificateLookupForm(forms.Form):
+    number = forms.CharField(
+        label="Certificate number",
+        help_text="It is on the certificate, for example WOLV-2027-0042.",
+        max_length=40,
+        error_messages={"required": "Enter the certificate number"},
+    )
+
+
+class ConcernForm(forms.Form):
+    details = forms.CharField(
+        label="What is your concern?",
+        help_text="Tell us what you saw or heard. Do not include anyone else's private details.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        error_messages={
+            "required": "Tell us what your concern is",
+            "max_length": "Your concern must be 2,000 characters or fewer",
+        },
+    )
+    contact_email = forms.EmailField(
+        label="Your email address (optional)",
+        help_text="Only if you want us to be able to ask you about it.",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+    )
+
+
+class ConcernDecisionForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        help_text="What you found and why you decided this. Only council officers see it.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Write a note saying why you are closing this concern"},
+    )
+
+    def __init__(self, *args, note_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = note_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accreditation.enums import (
     ApplicationStatus,
     AwardStatus,
+    ConcernStatus,
     DecisionOutcome,
     EvidenceKind,
     JudgementOutcome,
@@ -393,6 +394,36 @@ class Award(models.Model):
     def is_held(self) -> bool:
         """The organisation holds Charter Status through this award today."""
         return self.status in AwardStatus.holding()
+
+
+class Concern(models.Model):
+    """Something a member of the public told the council about an award, from its verification
+    page. The person need not give an email, so nothing here identifies them unless they chose to.
+    """
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="concerns")
+    details = models.TextField()
+    contact_email = models.EmailField(blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        indexes = [models.Index(fields=["status", "raised_at"], name="concern_status_raised")]
+
+    def __str__(self) -> str:
+        return f"Concern about {self.award.certificate_number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ConcernStatus.OPEN
 
 
 class CouncilKey(models.Model):

@@ -1,8 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from accreditation.views import assess, files, manage, organisation
+from accreditation.views import assess, concerns, files, manage, organisation, verify
 
 app_name = "accreditation"
+
+# Verification codes are secrets.token_urlsafe (URL-safe base64); anything else is not a code, and
+# a bounded length keeps cache keys short.
+CODE = r"[A-Za-z0-9_-]{1,32}"
 
 urlpatterns = [
     # Council officers
@@ -47,6 +51,31 @@ urlpatterns = [
         "manage/applications/<int:pk>/award/reissue/",
         manage.ReissueAwardView.as_view(),
         name="manage.application.award.reissue",
+    ),
+    path("manage/concerns/", concerns.ConcernListView.as_view(), name="manage.concerns"),
+    path("manage/concerns/<int:pk>/", concerns.ConcernView.as_view(), name="manage.concern"),
+    path(
+        "manage/concerns/<int:pk>/close/",
+        concerns.CloseConcernView.as_view(),
+        name="manage.concern.close",
+    ),
+    path(
+        "manage/concerns/<int:pk>/reassess/",
+        concerns.ReassessConcernView.as_view(),
+        name="manage.concern.reassess",
+    ),
+    # Public: verifying an award (the certificate's QR code), and raising a concern about it
+    path("verify/", verify.LookupView.as_view(), name="verify.lookup"),
+    re_path(rf"^verify/(?P<code>{CODE})/$", verify.VerifyView.as_view(), name="verify"),
+    re_path(
+        rf"^verify/(?P<code>{CODE})/concern/$",
+        verify.ConcernView.as_view(),
+        name="verify.concern",
+    ),
+    re_path(
+        rf"^verify/(?P<code>{CODE})/concern/sent/$",
+        verify.ConcernSentView.as_view(),
+        name="verify.concern.sent",
     ),
     # Organisations
     path(

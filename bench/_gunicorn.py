@@ -39,15 +39,18 @@ def get(port: int, path: str = "/", *, host: str = "localhost", cookie: str = ""
 
 
 @contextlib.contextmanager
-def gunicorn(options: list[str], log) -> Iterator[int]:
-    """Start gunicorn with ``options``, wait until it answers, yield its port, stop it."""
+def gunicorn(
+    options: list[str], log, *, app: str = "platform_.wsgi:application", env: dict | None = None
+) -> Iterator[int]:
+    """Start gunicorn serving ``app`` with ``options``, wait until it answers, yield its port,
+    stop it. ``env`` adds to the environment (e.g. another settings module)."""
     port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "platform_.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             *options,
@@ -55,7 +58,7 @@ def gunicorn(options: list[str], log) -> Iterator[int]:
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={"DJANGO_SETTINGS_MODULE": "platform_.settings.local", **os.environ},
+        env={"DJANGO_SETTINGS_MODULE": "platform_.settings.local", **os.environ, **(env or {})},
     )
     try:
         deadline = time.monotonic() + 30

@@ -32,9 +32,21 @@ def invalidate() -> None:
 
 
 def cached(name: str, build: Callable[[], Any]) -> Any:
-    key = f"charters:public:{generation()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
+    """``build()``'s value, as built under the current generation (built and kept if not).
+
+    The entry is stored with the generation it was built under, and read together with the
+    current generation in one round trip (a cached page is read on every hit of a QR code): an
+    entry of an older generation is stale and rebuilt. One built while a bump happens carries the
+    old number, so it is rebuilt on the next read, as before.
+    """
+    key = f"charters:public:{name}"
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = build()
+    cache.set(key, (current, value), TIMEOUT)
     return value

@@ -20,7 +20,11 @@ from tests.helpers import host_of, make_user
 
 # Fixtures shared by every folder (tests/fixtures/*.py): loaded here, so no test module or
 # conftest imports a fixture from another folder.
-pytest_plugins = ["tests.fixtures.charters", "tests.fixtures.accreditation"]
+pytest_plugins = [
+    "tests.fixtures.charters",
+    "tests.fixtures.accreditation",
+    "tests.fixtures.awards",
+]
 
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}
 TENANT_B = {"name": "Beta Borough Council", "slug": "beta"}

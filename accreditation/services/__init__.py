@@ -27,6 +27,11 @@ from accreditation.services.awards import (  # noqa: F401
     send_expiry_reminders,
     start_renewal,
 )
+from accreditation.services.concerns import (  # noqa: F401
+    close_concern,
+    raise_concern,
+    start_early_reassessment,
+)
 from accreditation.services.setup import (  # noqa: F401
     add_criterion,
     add_level,

@@ -188,6 +188,10 @@ AUTH_PASSWORD_VALIDATORS = [
 RATE_LIMITS = {
     "charters.register_organisation": "5/h/user,20/h/ip",
     "charters.join_organisation": "10/h/user,30/h/ip",
+    # Public, no sign-in: per client address. Enough for a family sharing a connection, not
+    # for flooding officers' inboxes or guessing certificate numbers.
+    "accreditation.raise_concern": "5/h/ip",
+    "accreditation.lookup_certificate": "30/m/ip,300/h/ip",
 }
 
 # --- Templates and forms --------------------------------------------------------------------------

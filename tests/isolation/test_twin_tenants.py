@@ -8,14 +8,17 @@ new URL is covered (or fails the classification test) without anyone remembering
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from accreditation.models import Award, Concern
 from charters import selectors
 from tenants.services import update_branding
 from tests.accreditation.test_access_matrix import MATRIX, NOT_APPLICATION_DATA
@@ -43,6 +46,12 @@ OBJECT_KWARGS = {
     "accreditation:manage.criterion": lambda w: {"pk": w.objects["criterion"].pk},
     "accreditation:manage.round": lambda w: {"pk": w.objects["round"].pk},
     "accounts:invitation.revoke": lambda w: {"pk": w.objects["invitation"].pk},
+    "accreditation:verify": lambda w: {"code": w.objects["award"].verification_code},
+    "accreditation:verify.concern": lambda w: {"code": w.objects["award"].verification_code},
+    "accreditation:verify.concern.sent": lambda w: {"code": w.objects["award"].verification_code},
+    "accreditation:manage.concern": lambda w: {"pk": w.objects["concern"].pk},
+    "accreditation:manage.concern.close": lambda w: {"pk": w.objects["concern"].pk},
+    "accreditation:manage.concern.reassess": lambda w: {"pk": w.objects["concern"].pk},
 }
 # Signed tokens and keys, not rows: nothing of another tenant can sit at the same value.
 TOKENS = {"accounts:invitation.accept", "account_confirm_email", "account_reset_password_from_key"}
@@ -88,8 +97,31 @@ def draft_principles(tenant_a, tenant_b, alpha_world, beta_world):
     assert alpha_world.objects["draft_principle"].pk == beta_world.objects["draft_principle"].pk
 
 
+@pytest.fixture
+def awards_and_concerns(tenant_a, tenant_b, alpha_world, beta_world):
+    """An award for each world's application, with one verification code string in both
+    tenants (so a lookup outside the tenant's schema shows the wrong council's award), and a
+    concern about it; built call for call, so their primary keys match too."""
+    code = "twin-verification-code"
+    for tenant, world in ((tenant_a, alpha_world), (tenant_b, beta_world)):
+        with tenant_context(tenant):
+            world.objects["award"] = Award.objects.create(
+                application=world.application,
+                organisation=world.organisation,
+                level=world.objects["level"],
+                certificate_number=f"{world.prefix.upper()}-2027-0001",
+                verification_code=code,
+                expires_on=timezone.localdate() + timedelta(days=365),
+                released_at=timezone.now(),
+            )
+            world.objects["concern"] = Concern.objects.create(
+                award=world.objects["award"], details=f"{world.prefix} concern"
+            )
+    assert alpha_world.objects["concern"].pk == beta_world.objects["concern"].pk
+
+
 def test_each_url_on_alphas_host_shows_alphas_rows_never_betas(
-    tenant_a, alpha_world, beta_world, draft_principles
+    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns
 ):
     clients = {role: Client(HTTP_HOST=host_of(tenant_a)) for role in ROLES}
     for role, client in clients.items():
