@@ -18,6 +18,7 @@ from accreditation.enums import ApplicationStatus, EvidenceKind
 from accreditation.models import (
     Application,
     Assignment,
+    Award,
     AwardLevel,
     Criterion,
     Evidence,
@@ -291,3 +292,19 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
             has_conflict=True,
             conflict_details="My child goes there",
         )
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    """A released Charter Status award of an awarded application, valid for three years, with
+    no documents yet (``make_award_documents`` makes them)."""
+
+    class Meta:
+        model = Award
+
+    application = factory.SubFactory(ApplicationFactory, status=ApplicationStatus.AWARDED)
+    organisation = factory.LazyAttribute(lambda o: o.application.organisation)
+    level = factory.SubFactory(AwardLevelFactory, name="Charter Status")
+    certificate_number = factory.Sequence(lambda n: f"TEST-2027-{n + 1:04d}")
+    awarded_at = factory.LazyFunction(timezone.now)
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3 * 365))
+    released_at = factory.LazyFunction(timezone.now)
