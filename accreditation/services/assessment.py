@@ -20,6 +20,7 @@ from accreditation.models import (
 )
 from accreditation.selectors import criteria_for, open_assignment_count
 from accreditation.services.certificates import certificate_number
+from accreditation.services.documents import queue_award_documents
 from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
 from platform_.accounts.permissions import require_permission
@@ -293,7 +294,7 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
         )
     }
     with unique_or_raise(awarded_already):
-        return Award.objects.create(
+        award = Award.objects.create(
             application=application,
             organisation=application.organisation,
             level=level,
@@ -305,6 +306,10 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
             # them then).
             released_at=None if public_from > now else now,
         )
+    if award.released_at is not None:
+        # An embargoed award gets its documents when the ceremony releases it.
+        queue_award_documents(award)
+    return award
 
 
 def _add_years(day: date, years: int) -> date:

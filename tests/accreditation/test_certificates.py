@@ -1,0 +1,172 @@
+"""The signed PDF certificate, its text twin, and the service and task that make them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import ValidationContext, validate_pdf_signature
+
+from accreditation import documents, keys, tasks
+from accreditation.credentials import verify_credential
+from accreditation.enums import AccreditationEvent
+from accreditation.models import Award
+from accreditation.services.documents import make_award_documents, queue_award_documents
+from platform_.audit.models import AuditEvent
+from tests.factories import AwardFactory, OrganisationFactory
+from tests.helpers import committed
+
+
+@pytest.fixture
+def award_a(tenant_a, published_a):
+    with tenant_context(tenant_a):
+        award = AwardFactory(
+            application__organisation=OrganisationFactory(name="Oakfield Primary School"),
+            certificate_number="ALPHA-2027-0042",
+        )
+    yield award
+    with tenant_context(tenant_a):
+        award.refresh_from_db()
+        if award.certificate:
+            award.certificate.delete(save=False)
+
+
+def status_of(pdf: bytes, *, trusted: bool = True):
+    """pyHanko's validation of the PDF's one signature, trusting the council's certificate."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    (signature,) = reader.embedded_signatures
+    council = asn1_x509.Certificate.load(
+        keys.certificate().public_bytes(serialization.Encoding.DER)
+    )
+    context = ValidationContext(trust_roots=[council] if trusted else [], allow_fetching=False)
+    return validate_pdf_signature(signature, context)
+
+
+def test_the_certificate_is_signed_by_the_council_and_its_signature_holds(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        pdf = documents.certificate_pdf(award_a)
+        status = status_of(pdf)
+    assert pdf.startswith(b"%PDF-")
+    assert status.intact and status.valid and status.trusted
+    assert status.bottom_line
+    assert status.signing_cert.subject.native["common_name"] == "Alpha City Council"
+
+
+def test_a_one_byte_edit_of_the_signed_bytes_breaks_the_signature(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        pdf = documents.certificate_pdf(award_a)
+        reader = PdfFileReader(io.BytesIO(pdf))
+        start, length, _, _ = reader.embedded_signatures[0].byte_range  # the first signed run
+        # A byte of page content, well inside the signed range.
+        position = start + length // 2
+        edited = pdf[:position] + bytes([pdf[position] ^ 0x01]) + pdf[position + 1 :]
+        status = status_of(edited)
+    assert not status.intact
+    assert not status.bottom_line
+
+
+def test_the_certificate_is_not_trusted_without_the_councils_certificate(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        status = status_of(documents.certificate_pdf(award_a), trusted=False)
+    assert status.intact
+    assert not status.trusted
+
+
+def test_the_pdf_has_one_a4_page_a_title_a_language_an_outline_and_embedded_fonts(
+    tenant_a, award_a
+):
+    with tenant_context(tenant_a):
+        pdf = documents.certificate_pdf(award_a)
+    reader = PdfFileReader(io.BytesIO(pdf))
+    root = reader.root
+    page = reader.find_page_for_modification(0)[0].get_object()
+    assert root["/Pages"]["/Count"] == 1
+    assert [round(float(v)) for v in page["/MediaBox"]] == [0, 0, 595, 842]
+    assert str(root["/Lang"]) == "en-GB"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert str(reader.trailer["/Info"]["/Title"]) == (
+        "Charter Status certificate ALPHA-2027-0042: Oakfield Primary School"
+    )
+    assert str(root["/Outlines"]["/First"]["/Title"]).startswith("Charter Status certificate")
+    fonts = page["/Resources"]["/Font"]
+    # ReportLab lists Helvetica as the canvas's initial font even when no text uses it.
+    embedded = {
+        str(fonts[name]["/BaseFont"]).split("+")[-1]
+        for name in fonts
+        if "/FontDescriptor" in fonts[name]
+        and "/FontFile2" in fonts[name]["/FontDescriptor"]  # TrueType, embedded
+    }
+    assert embedded == {"LiberationSans", "LiberationSans-Bold"}  # fonts-liberation, as CI has
+    assert b"/Type /Sig" in pdf or b"/Type/Sig" in pdf
+
+
+def test_the_text_alternative_says_what_the_certificate_says(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        text = documents.certificate_text(award_a)
+    awarded = award_a.awarded_at.date()
+    assert text == (
+        "Alpha City Council\n\n"
+        "Charter Status\n\n"
+        "This certifies that\nOakfield Primary School\n"
+        "holds Charter Status at the level: Charter Status\n\n"
+        f"Awarded: {awarded.day} {awarded:%B %Y}\n"
+        f"Valid until: {award_a.expires_on.day} {award_a.expires_on:%B %Y}\n"
+        "Certificate number: ALPHA-2027-0042\n\n"
+        "Check that this certificate is valid at:\n"
+        f"http://alpha.localhost/verify/{award_a.verification_code}/\n\n"
+        "The PDF certificate is signed by the council; a PDF reader shows the signature.\n"
+    )
+
+
+def test_the_qr_code_and_printed_link_lead_to_the_verification_page(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        url = documents.verification_url(award_a)
+    assert url == f"http://alpha.localhost/verify/{award_a.verification_code}/"
+
+
+def test_making_the_documents_stores_them_in_the_tenants_folder_once(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        assert make_award_documents(award_a) is True
+        stored = Award.objects.get(pk=award_a.pk)
+        first_name = stored.certificate.name
+        assert first_name.startswith("certificates/ALPHA-2027-0042-")
+        assert stored.certificate.storage.path(first_name).startswith(
+            str(stored.certificate.storage.location)
+        )
+        assert "/t_alpha/" in stored.certificate.path or "/alpha/" in stored.certificate.path
+        with stored.certificate.open("rb") as file:
+            assert status_of(file.read()).bottom_line
+        assert verify_credential(stored.credential, award=stored)
+        assert stored.certificate_generated_at is not None
+        events = AuditEvent.objects.filter(key=AccreditationEvent.CERTIFICATE_GENERATED)
+        assert [(e.object_id, e.actor_id) for e in events] == [(str(award_a.pk), None)]
+
+        assert make_award_documents(stored) is False  # a second run does nothing
+        stored.refresh_from_db()
+        assert stored.certificate.name == first_name
+        assert events.count() == 1
+
+
+def test_a_revoked_award_gets_no_documents(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        award_a.revoked_at = timezone.now()
+        award_a.save(update_fields=["revoked_at"])
+        assert make_award_documents(award_a) is False
+        award_a.refresh_from_db()
+        assert not award_a.certificate
+        assert award_a.credential is None
+
+
+def test_the_task_makes_the_documents_in_the_tenant_it_was_queued_in(tenant_a, award_a):
+    with tenant_context(tenant_a):
+        with committed():
+            queue_award_documents(award_a)
+        award_a.refresh_from_db()
+        assert award_a.certificate_generated_at is not None
+        assert tasks.make_award_documents(award_a.pk) is False
+        assert tasks.make_award_documents(10**9) is False
