@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accreditation.views import assess, files, manage, organisation
+from accreditation.views import assess, awards, files, manage, organisation
 
 app_name = "accreditation"
 
@@ -78,6 +78,22 @@ urlpatterns = [
         "org/<slug:slug>/applications/<int:pk>/withdraw/",
         organisation.WithdrawView.as_view(),
         name="application.withdraw",
+    ),
+    # An award's documents
+    path(
+        "org/<slug:slug>/awards/<int:pk>/certificate.pdf",
+        awards.CertificatePdfView.as_view(),
+        name="award.certificate",
+    ),
+    path(
+        "org/<slug:slug>/awards/<int:pk>/certificate.txt",
+        awards.CertificateTextView.as_view(),
+        name="award.certificate_text",
+    ),
+    path(
+        "org/<slug:slug>/awards/<int:pk>/credential.json",
+        awards.CredentialView.as_view(),
+        name="award.credential",
     ),
     # Assessors
     path("assess/", assess.QueueView.as_view(), name="assess.queue"),
