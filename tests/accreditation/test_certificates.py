@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -12,13 +13,14 @@ from django_tenants.utils import tenant_context
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import ValidationContext, validate_pdf_signature
 
-from accreditation import documents, keys, tasks
+from accreditation import documents, keys, services, tasks
 from accreditation.credentials import verify_credential
 from accreditation.enums import AccreditationEvent
 from accreditation.models import Award
 from accreditation.services.documents import make_award_documents, queue_award_documents
 from platform_.audit.models import AuditEvent
 from tests.factories import AwardFactory, OrganisationFactory
+from tests.fixtures.accreditation import assessed
 from tests.helpers import committed
 
 
@@ -170,3 +172,40 @@ def test_the_task_makes_the_documents_in_the_tenant_it_was_queued_in(tenant_a, a
         assert award_a.certificate_generated_at is not None
         assert tasks.make_award_documents(award_a.pk) is False
         assert tasks.make_award_documents(10**9) is False
+
+
+def award_by_decision(tenant, application, officer):
+    with tenant_context(tenant), committed():
+        services.decide_application(
+            application, acting_user=officer, outcome="award", reasons="Yes"
+        )
+    with tenant_context(tenant):
+        return Award.objects.get(application=application)
+
+
+def test_an_award_made_public_at_the_decision_gets_its_documents_after_commit(
+    tenant_a, officer_a, application, lead_a, criteria_a, assessor_a
+):
+    assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
+    award = award_by_decision(tenant_a, application, officer_a)
+    try:
+        assert award.certificate_generated_at is not None
+        with tenant_context(tenant_a):
+            assert verify_credential(award.credential, award=award)
+    finally:
+        with tenant_context(tenant_a):
+            award.certificate.delete(save=False)
+
+
+def test_an_award_embargoed_until_its_ceremony_waits_for_its_documents(
+    tenant_a, officer_a, application, lead_a, criteria_a, round_a, assessor_a
+):
+    with tenant_context(tenant_a):
+        round_a.ceremony_at = timezone.now() + timedelta(days=40)
+        round_a.embargoed_until_ceremony = True
+        round_a.save(update_fields=["ceremony_at", "embargoed_until_ceremony"])
+    assessed(tenant_a, application, lead_a, criteria_a, officer_a, assessor_a)
+    award = award_by_decision(tenant_a, application, officer_a)
+    assert award.released_at is None
+    assert award.certificate_generated_at is None
+    assert not award.certificate
