@@ -23,6 +23,7 @@ import uuid
 from datetime import datetime, time
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import connection
 from django.utils import timezone
 from openbadgeslib.ob3 import (
@@ -48,8 +49,11 @@ VALID = "valid"
 INVALID = "invalid"  # the signature or the document does not hold
 
 
-def build_credential(award: Award) -> dict:
-    """The signed credential for ``award``, as stored in ``Award.credential``."""
+def build_credential(
+    award: Award, *, private_key: ec.EllipticCurvePrivateKey | None = None
+) -> dict:
+    """The signed credential for ``award``, as stored in ``Award.credential`` (``private_key``:
+    the council's, decrypted once for a batch)."""
     tenant = connection.tenant
     url = verification_url(award)
     credential = OpenBadgeCredential(
@@ -82,7 +86,7 @@ def build_credential(award: Award) -> dict:
     )
     payload = credential.to_jwt_payload()
     document = {key: value for key, value in payload.items() if key not in _REGISTERED_CLAIMS}
-    signer = OB3Signer(keys.signing_key(), algorithm="ES256")
+    signer = OB3Signer(private_key or keys.signing_key(), algorithm="ES256")
     return {"credential": document, "jwt": signer.sign_payload(payload)}
 
 

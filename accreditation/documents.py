@@ -23,7 +23,9 @@ import reportlab
 import segno
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import connection
 from django.utils import formats
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -41,6 +43,7 @@ from accreditation import keys
 from accreditation.models import Award
 
 SIGNATURE_FIELD = "CouncilSignature"
+SIGNATURE_BYTES = 4096
 LANGUAGE = "en-GB"
 
 # Liberation Sans (metric-compatible with Arial, the font the pages use) is installed by
@@ -123,9 +126,9 @@ def certificate_text(award: Award) -> str:
     )
 
 
-def certificate_pdf(award: Award) -> bytes:
-    """The signed one-page A4 certificate."""
-    return sign_pdf(draw_certificate(facts_of(award), **_branding()))
+def certificate_pdf(award: Award, *, signer: signers.SimpleSigner | None = None) -> bytes:
+    """The signed one-page A4 certificate (``signer``: the council's, made once for a batch)."""
+    return sign_pdf(draw_certificate(facts_of(award), **_branding()), signer or council_signer())
 
 
 def _branding() -> dict:
@@ -227,45 +230,60 @@ def _centred(
 
 
 def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector squares (sharp at any zoom, no image to embed)."""
+    """The QR code as vector squares (sharp at any zoom, no image to embed).
+
+    Drawn in module units (one unit a module, y downwards) with each row's runs of dark
+    modules as one rectangle: a third of the path operators of a square per module, and
+    integers, which ReportLab formats fastest (the QR code was most of the drawing time).
+    """
     qr = segno.make(url, error="m")
-    matrix = [list(row) for row in qr.matrix]
     border = 2
-    modules = len(matrix) + 2 * border
-    cell = size / modules
+    modules = qr.symbol_size(border=border)[0]
     pdf.setFillColor(colors.white)
     pdf.rect(x, y, size, size, stroke=0, fill=1)
+    pdf.saveState()
+    pdf.translate(x, y + size)
+    pdf.scale(size / modules, -size / modules)
     pdf.setFillColor(colors.black)
     path = pdf.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + border) * cell
-        for column_index, dark in enumerate(row):
-            if dark:
-                path.rect(x + (column_index + border) * cell, top - cell, cell, cell)
+    for row_index, row in enumerate(qr.matrix):
+        column = 0
+        while column < len(row):
+            if not row[column]:
+                column += 1
+                continue
+            run_start = column
+            while column < len(row) and row[column]:
+                column += 1
+            path.rect(run_start + border, row_index + border, column - run_start, 1)
     pdf.drawPath(path, stroke=0, fill=1)
+    pdf.restoreState()
 
 
 # --- Signature ----------------------------------------------------------------------------
 
 
-def council_signer() -> signers.SimpleSigner:
+def council_signer(
+    private_key: ec.EllipticCurvePrivateKey | None = None,
+    certificate: x509.Certificate | None = None,
+) -> signers.SimpleSigner:
     """pyHanko's signer from the council's key and self-signed certificate."""
-    private_key = keys.signing_key().private_bytes(
+    key_der = (private_key or keys.signing_key()).private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    certificate = asn1_x509.Certificate.load(
-        keys.certificate().public_bytes(serialization.Encoding.DER)
+    signing_cert = asn1_x509.Certificate.load(
+        (certificate or keys.certificate()).public_bytes(serialization.Encoding.DER)
     )
     return signers.SimpleSigner(
-        signing_cert=certificate,
-        signing_key=asn1_keys.PrivateKeyInfo.load(private_key),
-        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+        signing_cert=signing_cert,
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([signing_cert]),
     )
 
 
-def sign_pdf(pdf: bytes, signer: signers.SimpleSigner | None = None) -> bytes:
+def sign_pdf(pdf: bytes, signer: signers.SimpleSigner) -> bytes:
     """Sign ``pdf`` as the council: a PAdES baseline (B-B) signature in an invisible field.
 
     No timestamp authority is called (offline, and none is configured), so the signing time
@@ -282,7 +300,10 @@ def sign_pdf(pdf: bytes, signer: signers.SimpleSigner | None = None) -> bytes:
     output = signers.sign_pdf(
         writer,
         metadata,
-        signer=signer or council_signer(),
+        signer=signer,
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD),
+        # Without a reservation pyHanko signs twice, once to measure the signature; an ECDSA
+        # signature with one certificate takes under 2 kB (the tests validate it).
+        bytes_reserved=SIGNATURE_BYTES,
     )
     return output.getvalue()

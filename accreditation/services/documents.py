@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation import tasks
+from accreditation import keys, tasks
 from accreditation.credentials import build_credential
-from accreditation.documents import certificate_pdf
+from accreditation.documents import certificate_pdf, council_signer
 from accreditation.enums import AccreditationEvent
 from accreditation.models import Award
 from platform_.audit.services import record_event
@@ -37,8 +37,10 @@ def make_award_documents(award: Award) -> bool:
     """
     if _done_or_void(award):
         return False
-    pdf = certificate_pdf(award)
-    credential = build_credential(award)
+    # The key is decrypted once for both signatures.
+    private_key = keys.signing_key()
+    pdf = certificate_pdf(award, signer=council_signer(private_key, keys.certificate()))
+    credential = build_credential(award, private_key=private_key)
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if _done_or_void(locked):
