@@ -56,9 +56,10 @@ def build_credential(
     the council's, decrypted once for a batch)."""
     tenant = connection.tenant
     url = verification_url(award)
+    home = tenant.build_url("/")  # each build_url reads the primary domain
     credential = OpenBadgeCredential(
         id=url,
-        issuer=Issuer(id=tenant.build_url("/"), name=tenant.name, url=tenant.build_url("/")),
+        issuer=Issuer(id=home, name=tenant.name, url=home),
         recipient_id=None,
         # OB 3.0's IdentityObject has an identityType "name": the organisation, in clear.
         identifiers=[
@@ -68,7 +69,7 @@ def build_credential(
         ],
         achievement=Achievement(
             # A stable id for the level in this council (levels have no public page).
-            id=_level_id(award),
+            id=_level_id(award, home),
             name=_achievement_name(award),
             description=f"Charter Status awarded by {tenant.name} for co-production.",
             criteria_narrative=(
@@ -90,8 +91,8 @@ def build_credential(
     return {"credential": document, "jwt": signer.sign_payload(payload)}
 
 
-def _level_id(award: Award) -> str:
-    level_url = connection.tenant.build_url(f"/levels/{award.level_id}")
+def _level_id(award: Award, home: str) -> str:
+    level_url = f"{home}levels/{award.level_id}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, level_url)}"
 
 

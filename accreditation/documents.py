@@ -15,6 +15,7 @@ reading order, top to bottom. ``certificate_text`` is the plain-text alternative
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,8 @@ from reportlab.pdfgen import canvas
 
 from accreditation import keys
 from accreditation.models import Award
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELD = "CouncilSignature"
 SIGNATURE_BYTES = 4096
@@ -166,8 +169,8 @@ def draw_certificate(facts: CertificateFacts, *, colour: str, logo: bytes | None
     pdf.rect(0, 0, width, 8 * mm, stroke=0, fill=1)
 
     top = height - 30 * mm
-    if logo:
-        image = ImageReader(io.BytesIO(logo))
+    image = _logo_image(logo)
+    if image is not None:
         image_width, image_height = image.getSize()
         scale = min(60 * mm / image_width, 25 * mm / image_height)
         drawn_width, drawn_height = image_width * scale, image_height * scale
@@ -215,6 +218,20 @@ def draw_certificate(facts: CertificateFacts, *, colour: str, logo: bytes | None
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _logo_image(logo: bytes | None) -> ImageReader | None:
+    """The council's logo, or None: a logo the image library cannot read (its upload is
+    checked by signature only) leaves it off rather than failing every certificate."""
+    if not logo:
+        return None
+    try:
+        image = ImageReader(io.BytesIO(logo))
+        image.getSize()
+    except Exception:  # Pillow raises many kinds of error for a corrupt image
+        logger.warning("The council's logo could not be read; certificates are drawn without it")
+        return None
+    return image
 
 
 def _centred(

@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import ValidationContext, validate_pdf_signature
 
@@ -19,7 +21,8 @@ from accreditation.enums import AccreditationEvent
 from accreditation.models import Award
 from accreditation.services.documents import make_award_documents, queue_award_documents
 from platform_.audit.models import AuditEvent
-from tests.factories import AwardFactory, OrganisationFactory
+from tenants.services import update_branding
+from tests.factories import PNG, AwardFactory, OrganisationFactory
 from tests.fixtures.accreditation import assessed
 from tests.helpers import committed
 
@@ -209,3 +212,38 @@ def test_an_award_embargoed_until_its_ceremony_waits_for_its_documents(
     assert award.released_at is None
     assert award.certificate_generated_at is None
     assert not award.certificate
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "#0b0c0c").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def page_content(pdf: bytes) -> bytes:
+    page = PdfFileReader(io.BytesIO(pdf)).find_page_for_modification(0)[0].get_object()
+    return page["/Contents"].get_object().data
+
+
+def image_count(pdf: bytes) -> int:
+    page = PdfFileReader(io.BytesIO(pdf)).find_page_for_modification(0)[0].get_object()
+    objects = page["/Resources"].get("/XObject", {})
+    return sum(1 for name in objects if objects[name]["/Subtype"] == "/Image")
+
+
+@pytest.mark.parametrize(("logo", "images"), [(png(300, 100), 1), (PNG, 0), (None, 0)])
+def test_the_councils_logo_is_drawn_when_it_can_be_read(tenant_a, award_a, logo, images):
+    if logo is not None:
+        update_branding(
+            tenant_a, brand_colour="#005a30", logo=SimpleUploadedFile("crest.png", logo)
+        )
+    try:
+        with tenant_context(tenant_a):
+            pdf = documents.certificate_pdf(award_a)
+            assert status_of(pdf).bottom_line
+        assert image_count(pdf) == images
+        colour = b"0 .352941 .188235 rg" if logo is not None else b".113725 .439216 .721569 rg"
+        assert colour in page_content(pdf)  # the brand colour's fill (#005a30, or the default)
+    finally:
+        if logo is not None:
+            tenant_a.logo.delete(save=False)
