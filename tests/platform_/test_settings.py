@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +27,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 SAFE = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": ".cocharter.example",
+    "CERTIFICATE_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
 }
 
 
@@ -41,6 +43,10 @@ def test_check_deploy_reports_nothing_with_production_settings():
         ({"DJANGO_ALLOWED_HOSTS": ".cocharter.example"}, "DJANGO_SECRET_KEY must be set"),
         ({**SAFE, "DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY must be set"),
         ({**SAFE, "DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
+        (
+            {**SAFE, "CERTIFICATE_KEY_ENCRYPTION_KEY": ""},
+            "CERTIFICATE_KEY_ENCRYPTION_KEY must be set",
+        ),
     ],
 )
 def test_production_settings_refuse_to_start_when_insecure(env, message):
