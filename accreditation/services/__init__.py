@@ -20,6 +20,10 @@ from accreditation.services.assessment import (  # noqa: F401
     record_judgements,
     request_more_information,
 )
+from accreditation.services.documents import (  # noqa: F401
+    make_award_documents,
+    queue_award_documents,
+)
 from accreditation.services.setup import (  # noqa: F401
     add_criterion,
     add_level,
