@@ -173,3 +173,13 @@ rules.add_perm("accreditation.renew_award", is_on_tenant_site & is_lead_of_holde
 rules.add_perm(
     "accreditation.renew_award_now", is_on_tenant_site & is_lead_of_holder & is_up_for_renewal
 )
+
+
+@rules.predicate
+def is_member_of_awarded(user, award) -> bool:
+    return award is not None and is_organisation_member_of(user, award.organisation)
+
+
+# The certificate and credential: the organisation's own people and the council. Anyone else
+# checks an award on the public verification page.
+rules.add_perm("accreditation.view_award_documents", tenant_officer | is_member_of_awarded)

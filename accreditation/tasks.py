@@ -1,8 +1,9 @@
-"""Accreditation's periodic work. Tasks call one service, imported inside the task because
-services import task modules to queue them."""
+"""Accreditation's periodic and background work. Tasks call one service, imported inside the
+task because services import task modules to queue them."""
 
 from celery import shared_task
 
+from accreditation.models import Award
 from platform_.background import in_tenant_schema
 from platform_.tasks import DatabaseRetryTask
 
@@ -35,3 +36,16 @@ def send_expiry_reminders() -> int:
     if not in_tenant_schema("accreditation.send_expiry_reminders"):
         return 0
     return awards.send_expiry_reminders()
+
+
+@shared_task(base=DatabaseRetryTask, name="accreditation.make_award_documents")
+def make_award_documents(award_id: int) -> bool:
+    """Queued after an award is committed and released; makes its certificate and credential."""
+    from accreditation.services import documents  # noqa: PLC0415 -- leaf: services import tasks
+
+    if not in_tenant_schema("accreditation.make_award_documents"):
+        return False
+    award = Award.objects.filter(pk=award_id).select_related("organisation", "level").first()
+    if award is None:
+        return False  # rolled back or deleted since
+    return documents.make_award_documents(award)

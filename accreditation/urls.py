@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from accreditation.views import assess, concerns, files, manage, organisation, verify
+from accreditation.views import assess, awards, concerns, files, manage, organisation, verify
 
 app_name = "accreditation"
 
@@ -122,6 +122,22 @@ urlpatterns = [
         "org/<slug:slug>/applications/<int:pk>/withdraw/",
         organisation.WithdrawView.as_view(),
         name="application.withdraw",
+    ),
+    # An award's documents
+    path(
+        "org/<slug:slug>/awards/<int:pk>/certificate.pdf",
+        awards.CertificatePdfView.as_view(),
+        name="award.certificate",
+    ),
+    path(
+        "org/<slug:slug>/awards/<int:pk>/certificate.txt",
+        awards.CertificateTextView.as_view(),
+        name="award.certificate_text",
+    ),
+    path(
+        "org/<slug:slug>/awards/<int:pk>/credential.json",
+        awards.CredentialView.as_view(),
+        name="award.credential",
     ),
     # Assessors
     path("assess/", assess.QueueView.as_view(), name="assess.queue"),

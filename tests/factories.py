@@ -308,6 +308,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
     organisation = factory.LazyAttribute(lambda o: o.application.organisation)
     level = factory.SubFactory(AwardLevelFactory, name="Charter Status")
     certificate_number = factory.Sequence(lambda n: f"TEST-2027-{n + 1:04d}")
+    awarded_at = factory.LazyFunction(timezone.now)
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3 * 365))
     public_from = factory.LazyFunction(timezone.now)
     released_at = factory.LazyFunction(timezone.now)

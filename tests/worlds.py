@@ -23,6 +23,7 @@ from django_tenants.utils import tenant_context
 
 from accreditation.enums import ApplicationStatus, EvidenceKind
 from accreditation.models import Application, Assignment, Evidence
+from accreditation.services.documents import make_award_documents
 from charters.enums import MembershipStatus
 from charters.models import CharterVersion, Organisation, Principle
 from platform_.accounts.enums import Role
@@ -33,6 +34,7 @@ from tests.factories import (
     PNG,
     ApplicationFactory,
     AssignmentFactory,
+    AwardFactory,
     AwardLevelFactory,
     CharterVersionFactory,
     CriterionFactory,
@@ -130,6 +132,8 @@ class World:
     def delete_files(self, tenant: Tenant) -> None:
         with tenant_context(tenant):
             self.evidence["file"].file.delete(save=False)
+            if "award" in self.objects:
+                self.objects["award"].certificate.delete(save=False)
             for principle in self.principles:
                 if principle.picture:
                     principle.picture.delete(save=False)
@@ -250,6 +254,13 @@ def build_world(tenant: Tenant, prefix: str, status: str = ApplicationStatus.IN_
                     assessor=users["assessor_cleared"],
                 ),
             }
+        if status == ApplicationStatus.AWARDED:
+            world.objects["award"] = AwardFactory(
+                application=world.application,
+                level=world.objects["level"],
+                certificate_number=f"{p.upper()}-2027-0001",
+            )
+            make_award_documents(world.objects["award"])
         world.objects["invitation"] = Invitation.objects.create(
             email=f"invitee@{lower}.test",
             role=Role.ASSESSOR,

@@ -32,6 +32,10 @@ from accreditation.services.concerns import (  # noqa: F401
     raise_concern,
     start_early_reassessment,
 )
+from accreditation.services.documents import (  # noqa: F401
+    make_award_documents,
+    queue_award_documents,
+)
 from accreditation.services.setup import (  # noqa: F401
     add_criterion,
     add_level,

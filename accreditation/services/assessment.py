@@ -20,6 +20,7 @@ from accreditation.models import (
 )
 from accreditation.selectors import criteria_for, open_assignment_count
 from accreditation.services.certificates import certificate_number
+from accreditation.services.documents import queue_award_documents
 from accreditation.services.setup import settings_for_tenant
 from accreditation.services.state import AccreditationError, set_application_state
 from charters import public_cache
@@ -297,7 +298,7 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
     # The register, its open data and the badge show Charter Status from the moment it is public.
     after_commit(public_cache.invalidate)
     with unique_or_raise(awarded_already):
-        return Award.objects.create(
+        award = Award.objects.create(
             application=application,
             organisation=application.organisation,
             level=level,
@@ -309,6 +310,10 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
             # them then).
             released_at=None if public_from > now else now,
         )
+    if award.released_at is not None:
+        # An embargoed award gets its documents when the ceremony releases it.
+        queue_award_documents(award)
+    return award
 
 
 def _add_years(day: date, years: int) -> date:

@@ -58,6 +58,13 @@ def organisation(world, role):
     return {"slug": world.organisation.slug}
 
 
+def award(world, role):
+    """The award, in a world whose application was awarded."""
+    if "award" not in world.objects:
+        return None
+    return {"slug": world.organisation.slug, "pk": world.objects["award"].pk}
+
+
 def always(roles):
     return lambda state: set(roles)
 
@@ -121,6 +128,16 @@ MATRIX: dict[str, Url] = {
         refused=404,
         anonymous="404",
     ),
+    # The award's certificate and credential: the organisation's people and the council; not
+    # found for anyone else signed in (the public has the verification page).
+    **{
+        name: Url(award, always(MEMBERS | OFFICER), refused=404)
+        for name in (
+            "accreditation:award.certificate",
+            "accreditation:award.certificate_text",
+            "accreditation:award.credential",
+        )
+    },
     # Organisation pages: organisation data, never evidence.
     "charters:org.detail": Url(organisation, always(MEMBERS | OFFICER)),
     "charters:org.join": Url(organisation, always(SIGNED_IN)),
