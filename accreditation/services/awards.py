@@ -13,6 +13,7 @@ from accreditation.enums import AccreditationEvent, ApplicationStatus
 from accreditation.models import Application, Award, Evidence, Round, SelfAssessment
 from accreditation.services.applications import start_application
 from accreditation.services.certificates import certificate_number
+from accreditation.services.documents import queue_award_documents
 from accreditation.services.state import AccreditationError
 from charters import public_cache
 from platform_.accounts.permissions import require_permission
@@ -47,7 +48,7 @@ def release_due_awards(now: datetime | None = None) -> int:
         award.save(update_fields=["released_at"])
         record_event(AccreditationEvent.AWARD_RELEASED, award, new={"released_at": now.isoformat()})
         emails.award_released(award)
-        # documents: queue_award_documents(award) here
+        queue_award_documents(award)
         released += 1
     if released:
         after_commit(public_cache.invalidate)
@@ -130,8 +131,10 @@ def reissue_award(award: Award, *, acting_user, reason: str) -> Award:
         old={"certificate_number": award.certificate_number},
         new={"certificate_number": new.certificate_number, "reason": new.reissue_reason},
     )
-    # The new award's documents (``new``); the old ones stay, marked superseded.
-    # documents: queue_award_documents(award) here
+    # The new award's documents; the old ones stay, and verify as superseded. An award still
+    # kept for its ceremony gets them when it is released.
+    if new.released_at is not None:
+        queue_award_documents(new)
     after_commit(public_cache.invalidate)
     return new
 
