@@ -14,8 +14,10 @@ reading order, top to bottom. ``certificate_text`` is the plain-text alternative
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -300,6 +302,18 @@ def council_signer(
     )
 
 
+def _outside_any_event_loop(func, *args, **kwargs):
+    """Call ``func`` (pyHanko's synchronous signing, which runs asyncio.run inside) where no event
+    loop runs: at once in a worker or web process, in a helper thread where this thread already
+    runs one (a caller with an async framework, such as a browser test driving Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, signer: signers.SimpleSigner) -> bytes:
     """Sign ``pdf`` as the council: a PAdES baseline (B-B) signature in an invisible field.
 
@@ -314,7 +328,8 @@ def sign_pdf(pdf: bytes, signer: signers.SimpleSigner) -> bytes:
         reason="Charter Status certificate issued by the council",
         md_algorithm="sha256",
     )
-    output = signers.sign_pdf(
+    output = _outside_any_event_loop(
+        signers.sign_pdf,
         writer,
         metadata,
         signer=signer,
