@@ -47,38 +47,40 @@ def _assignment_url(assignment: Assignment) -> str:
 
 
 def _to_each(
-    recipients: list[str],
-    application: Application,
-    *,
-    subject: str,
-    template: str,
-    dedup_key: str = "",
-    **context,
+    recipients: list[str], *, subject: str, template: str, dedup_key: str = "", **context
 ) -> int:
     """One email per recipient; returns how many were newly owed (a dedup_key may skip some)."""
     queued = 0
     for email in recipients:
         queued += bool(
             queue_email(
-                email,
-                subject=subject,
-                template=template,
-                context={"application": application, **context},
-                dedup_key=dedup_key,
+                email, subject=subject, template=template, context=context, dedup_key=dedup_key
             )
         )
     return queued
 
 
+def _in_days(days_left: int) -> str:
+    """ "today", "in 1 day", "in 5 days": how far off a date is, in words for a subject line."""
+    return "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
+
+
 def _to_leads(application: Application, **message) -> int:
-    recipients = lead_emails(application.organisation)
     return _to_each(
-        recipients, application, application_url=_application_url(application), **message
+        lead_emails(application.organisation),
+        application=application,
+        application_url=_application_url(application),
+        **message,
     )
 
 
 def _to_officers(application: Application, **message) -> int:
-    return _to_each(officer_emails(), application, manage_url=_manage_url(application), **message)
+    return _to_each(
+        officer_emails(),
+        application=application,
+        manage_url=_manage_url(application),
+        **message,
+    )
 
 
 def application_submitted(application: Application) -> None:
@@ -157,7 +159,7 @@ def deadline_reminder(
 ) -> int:
     """Once per application, deadline and reminder (``threshold``: 7 or 1 days before); the
     daily task may rerun. Returns how many leads were newly reminded."""
-    when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
+    when = _in_days(days_left)
     return _to_leads(
         application,
         subject=f"{application.round.name} closes {when}: finish your application",
@@ -177,19 +179,10 @@ def _award_url(award: Award) -> str:
     )
 
 
-def _award_to_leads(award: Award, *, subject: str, template: str, dedup_key: str = "", **context):
-    queued = 0
-    for email in lead_emails(award.organisation):
-        queued += bool(
-            queue_email(
-                email,
-                subject=subject,
-                template=template,
-                context={"award": award, "award_url": _award_url(award), **context},
-                dedup_key=dedup_key,
-            )
-        )
-    return queued
+def _award_to_leads(award: Award, **message) -> int:
+    return _to_each(
+        lead_emails(award.organisation), award=award, award_url=_award_url(award), **message
+    )
 
 
 def award_released(award: Award) -> int:
@@ -212,7 +205,7 @@ def award_revoked(award: Award) -> int:
 def expiry_reminder(award: Award, *, threshold: int, days_left: int) -> int:
     """Once per award and reminder (``threshold``: 90, 30 or 7 days before); the daily task may
     rerun. Returns how many leads were newly reminded."""
-    when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
+    when = _in_days(days_left)
     return _award_to_leads(
         award,
         subject=f"Your Charter Status ends {when}",
@@ -228,23 +221,22 @@ def _concern_url(concern: Concern) -> str:
 
 def concern_raised(concern: Concern) -> None:
     """One email to each council officer: someone raised a concern about an award."""
-    organisation = concern.award.organisation.name
-    for email in officer_emails():
-        queue_email(
-            email,
-            subject=f"A concern about {organisation}'s Charter Status",
-            template="accreditation/email/concern_raised.txt",
-            context={"concern": concern, "concern_url": _concern_url(concern)},
-        )
+    _to_each(
+        officer_emails(),
+        subject=f"A concern about {concern.award.organisation.name}'s Charter Status",
+        template="accreditation/email/concern_raised.txt",
+        concern=concern,
+        concern_url=_concern_url(concern),
+    )
 
 
 def early_reassessment(concern: Concern) -> None:
     """One email to each lead of the organisation: the council will look at its status again."""
     organisation = concern.award.organisation
-    for email in lead_emails(organisation):
-        queue_email(
-            email,
-            subject="We will look at your Charter Status again",
-            template="accreditation/email/early_reassessment.txt",
-            context={"concern": concern, "organisation": organisation},
-        )
+    _to_each(
+        lead_emails(organisation),
+        subject="We will look at your Charter Status again",
+        template="accreditation/email/early_reassessment.txt",
+        concern=concern,
+        organisation=organisation,
+    )
