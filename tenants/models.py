@@ -31,6 +31,51 @@ def logo_upload_path(tenant: "Tenant", filename: str) -> str:
     return f"tenants/{tenant.schema_name}/logo-{uuid.uuid4().hex[:12]}.{extension}"
 
 
+class PlanInterval(models.TextChoices):
+    MONTH = "month", "a month"
+    YEAR = "year", "a year"
+
+
+class Plan(models.Model):
+    """What a council subscribes to: its price (as shown; Stripe's price is what is charged), its
+    limits, and its free trial. Managed by platform staff in the platform admin.
+
+    Lives beside Tenant, not in billing, because the limits decide what a tenant's own pages
+    allow (charters and accounts read them), and those apps sit below billing.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="One or two plain sentences for councils.")
+    price_pence = models.PositiveIntegerField(help_text="The price shown, in pence, before VAT.")
+    interval = models.CharField(
+        max_length=8, choices=PlanInterval.choices, default=PlanInterval.YEAR
+    )
+    stripe_price_id = models.CharField(
+        max_length=100, blank=True, help_text="Stripe's price id (price_...); what is charged."
+    )
+    max_organisations = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Organisations a council may have; empty for no limit."
+    )
+    max_assessors = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Assessors a council may have; empty for no limit."
+    )
+    trial_days = models.PositiveSmallIntegerField(default=0)
+    is_available = models.BooleanField(
+        default=True, help_text="Offered on the platform home and at sign up."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page.")
+
+    class Meta:
+        ordering = ["position", "price_pence"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def limit(self, name: str) -> int | None:
+        """The limit called ``name`` ("organisations", "assessors"); None means no limit."""
+        return getattr(self, f"max_{name}")
+
+
 class TenantQuerySet(models.QuerySet):
     def councils(self):
         """Every real tenant: not the public schema, not the template."""
@@ -62,6 +107,13 @@ class Tenant(TenantMixin):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Null for councils made by platform staff without billing: no plan, no limits.
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="tenants"
+    )
+    # Set when a closed council's schema (and files) were dropped; the row stays as the record,
+    # and keeps its slug from being taken by someone else.
+    schema_dropped_at = models.DateTimeField(null=True, blank=True)
 
     # Schemas are cloned from the template by tenants.services.provision_tenant, never migrated
     # from zero on save.
@@ -83,6 +135,10 @@ class Tenant(TenantMixin):
     @property
     def is_read_only(self) -> bool:
         return self.status in LifecycleStatus.read_only()
+
+    def plan_limit(self, name: str) -> int | None:
+        """The plan's limit called ``name``, or None (no plan, or no limit)."""
+        return self.plan.limit(name) if self.plan_id else None
 
     @property
     def primary_domain(self) -> str:

@@ -38,6 +38,7 @@ SHARED_APPS = [
     "platform_",
     "platform_.accounts",
     "platform_.outbox",
+    "platform_.billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -319,8 +320,18 @@ CELERY_BEAT_SCHEDULE = {
 CERTIFICATE_KEY_ENCRYPTION_KEY = env("CERTIFICATE_KEY_ENCRYPTION_KEY", default="")
 
 # --- Billing (Stripe) -----------------------------------------------------------------------------
+# No key: billing is off, and platform staff create councils with `create_council`.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Set in development and tests to the local fake Stripe server (infra/dev/fake_stripe.py).
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Days an overdue council keeps full access before it becomes read-only.
+BILLING_PAST_DUE_GRACE_DAYS = env.int("BILLING_PAST_DUE_GRACE_DAYS", default=14)
+# Days a cancelled council stays read-only (public pages and verification working) before it
+# closes; then days a closed council's officers have to download its export before the schema
+# is dropped.
+BILLING_CANCELLED_CLOSE_AFTER_DAYS = env.int("BILLING_CANCELLED_CLOSE_AFTER_DAYS", default=30)
+TENANT_CLOSED_RETENTION_DAYS = env.int("TENANT_CLOSED_RETENTION_DAYS", default=90)
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
