@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from platform_ import views
+from platform_.billing.views.webhooks import StripeWebhookView
 
 admin.site.site_header = "CoCharter platform"
 admin.site.site_title = "CoCharter platform"
@@ -12,4 +13,5 @@ urlpatterns = [
     path("", views.PlatformLandingView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("admin/", admin.site.urls),
+    path("stripe/webhook/", StripeWebhookView.as_view(), name="stripe.webhook"),
 ]
