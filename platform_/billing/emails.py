@@ -12,9 +12,20 @@ from datetime import datetime
 from django.db import connection
 
 from platform_.accounts.selectors import officer_emails
+from platform_.billing.models import CouncilSignup
 from platform_.outbox.services import queue_email
 
 BILLING_PATH = "/manage/billing/"
+
+
+def _recipients() -> list[str]:
+    """The council's officers; before the first has accepted their invitation, the person who
+    signed the council up (billing's news must reach someone)."""
+    emails = officer_emails()
+    if emails:
+        return emails
+    signup = CouncilSignup.objects.filter(tenant_id=connection.tenant.pk).first()
+    return [signup.officer_email] if signup else []
 
 
 def _to_officers(*, subject: str, template: str, dedup_key: str, **context) -> int:
@@ -26,7 +37,7 @@ def _to_officers(*, subject: str, template: str, dedup_key: str, **context) -> i
         **context,
     }
     queued = 0
-    for email in officer_emails():
+    for email in _recipients():
         queued += bool(
             queue_email(
                 email, subject=subject, template=template, context=context, dedup_key=dedup_key

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -80,9 +81,14 @@ def complete_checkout(session_id: str) -> CouncilSignup | None:
     return signup
 
 
-def _plain_reason(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return " ".join(message for messages in error.message_dict.values() for message in messages)
+def _plain_reason(signup: CouncilSignup, error: ValidationError) -> str:
+    """Why the site could not be made, in words for the sign up's page and platform staff."""
+    fields = set(getattr(error, "message_dict", {}))
+    if fields & {"slug", "schema_name", "domain"}:
+        return (
+            f"The address {signup.slug}.{settings.PLATFORM_DOMAIN} was taken by another council "
+            "before this one's site could be made."
+        )
     return " ".join(error.messages)
 
 
@@ -112,7 +118,7 @@ def provision_signup(signup_id: int) -> CouncilSignup:
         )
     except ValidationError as error:
         signup.status = SignupStatus.FAILED
-        signup.failure_reason = _plain_reason(error)
+        signup.failure_reason = _plain_reason(signup, error)
         signup.save(update_fields=["status", "failure_reason"])
         logger.error(
             "Could not make the site for sign up %s: %s", signup.public_id, signup.failure_reason
