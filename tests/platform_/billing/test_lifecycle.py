@@ -329,3 +329,16 @@ def test_every_event_of_a_subscription_five_times_shuffled_ends_in_stripes_state
     assert (row.canceled_at is not None) == (last_step == "cancel")
     assert StripeEvent.objects.count() == len(fake_stripe.events)
     assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_payment_failed_emails_the_council_once_and_no_other(fake_stripe, annual_signup, tenant_a):
+    tenant = tenant_of(annual_signup)
+    with committed():
+        events = fake_stripe.fail_payment(annual_signup.stripe_subscription_id)
+        for event in events:  # Stripe's retries
+            post_webhook(*fake_stripe.signed(event))
+    # Before any officer has accepted, the person who signed the council up is told.
+    assert [
+        recipient for recipient, subject in outbox_of(tenant) if "did not go through" in subject
+    ] == ["grace@gamma.test"]
+    assert outbox_of(tenant_a) == []
