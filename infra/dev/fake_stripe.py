@@ -406,6 +406,7 @@ class FakeStripe:
     def pay_checkout(self, session_id: str) -> list[dict]:
         """The customer pays on the hosted page: customer, subscription (trialing when the
         session asked for trial days), a paid invoice; then the events, delivered."""
+        self.expire_due_sessions()
         with self._lock:
             session = self._session(session_id)
             if session["status"] != "open":
@@ -479,6 +480,18 @@ class FakeStripe:
                 self._event("invoice.paid", invoice),
                 self._event("checkout.session.completed", self._public(session)),
             ]
+        return self._deliver_all(events)
+
+    def expire_due_sessions(self) -> list[dict]:
+        """Expire every open Checkout Session past its ``expires_at``, as Stripe does by itself
+        (the CLI runs this every few seconds; tests after ``advance``). The events, delivered."""
+        with self._lock:
+            now = self.now()
+            events = []
+            for session in self.checkout_sessions.values():
+                if session["status"] == "open" and session["expires_at"] <= now:
+                    session["status"] = "expired"
+                    events.append(self._event("checkout.session.expired", self._public(session)))
         return self._deliver_all(events)
 
     def expire_checkout(self, session_id: str) -> list[dict]:
@@ -814,6 +827,7 @@ class FakeStripe:
     # --- Hosted pages ----------------------------------------------------------------------
 
     def checkout_page(self, session_id: str) -> tuple[int, str]:
+        self.expire_due_sessions()
         with self._lock:
             session = self.checkout_sessions.get(session_id)
             if session is None:
@@ -1058,7 +1072,9 @@ def main() -> None:
     print(f"Fake Stripe (test mode, no money taken) on {fake.url}", flush=True)
     fake.start()
     try:
-        fake._thread.join()
+        while True:
+            time.sleep(5)
+            fake.expire_due_sessions()
     except KeyboardInterrupt:
         fake.stop()
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import stripe
 
+from infra.dev.fake_stripe import StripeError
 from platform_.billing.stripe_api import stripe_client
 from tests.fixtures.billing import STRIPE_WEBHOOK_SECRET
 
@@ -330,3 +335,47 @@ def test_an_unreachable_webhook_url_is_recorded_not_raised(fake_stripe):
     [(event_id, answer)] = fake_stripe.deliveries
     assert event_id == fake_stripe.events[0]["id"]
     assert isinstance(answer, str)
+
+
+def test_checkout_expires_by_itself_once_its_time_has_passed(fake_stripe, received):
+    session = open_session(fake_stripe)
+    fake_stripe.advance(seconds=3601)
+    with pytest.raises(StripeError):
+        fake_stripe.pay_checkout(session.id)
+    assert stripe_client().v1.checkout.sessions.retrieve(session.id).status == "expired"
+    assert [event.type for event in received] == ["checkout.session.expired"]
+    assert fake_stripe.expire_due_sessions() == []
+
+
+@pytest.mark.integration
+def test_command_line_server_serves_its_prices(settings):
+    """What `make run` starts: the prices it was given, refusing others."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "infra/dev/fake_stripe.py",
+            "--port",
+            str(port),
+            "--secret",
+            "whsec_cli",
+            "--price",
+            "price_dev_annual:120000:year",
+        ],
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().startswith("Fake Stripe (test mode, no money taken)")
+        settings.STRIPE_SECRET_KEY = "sk_test_cli"
+        settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+        price = stripe_client().v1.prices.retrieve("price_dev_annual")
+        assert (price.unit_amount, price.recurring.interval) == (120000, "year")
+        with pytest.raises(stripe.InvalidRequestError):
+            stripe_client().v1.prices.retrieve("price_other")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
