@@ -12,7 +12,9 @@ again in any order.
 Webhooks go to ``webhook_target``: a URL (POSTed to, as Stripe does), a callable
 ``(payload, signature_header) -> status`` (tests pass the Django test client, so delivery runs in
 the caller's thread and database transaction), or None (only recorded). Events are delivered after
-the state change is released, so a receiver may call back into the API.
+the state change is released, so a receiver may call back into the API. A callable is given the
+events of control methods at once, and those of API calls and hosted pages (made in the server's
+threads) when the test calls ``deliver_pending()``.
 
     python infra/dev/fake_stripe.py --port 12111 --secret whsec_dev \
         --webhook-url http://localhost:8000/stripe/webhook/ --price price_dev_annual:120000:year
@@ -48,6 +50,8 @@ INTERVAL_SECONDS = {"day": DAY, "week": 7 * DAY, "month": 30 * DAY, "year": 365 
 CURRENCY_SYMBOLS = {"gbp": "£", "usd": "$", "eur": "€"}
 
 WebhookTarget = str | Callable[[str, str], int] | None
+# Set in the server's own threads: events made there are not given to a callable target.
+_serving = threading.local()
 
 
 class StripeError(Exception):
@@ -197,6 +201,7 @@ class FakeStripe:
             self.events: list[dict] = []
             # (event id, answer: an HTTP status, or the error's text) per delivery attempt.
             self.deliveries: list[tuple[str, int | str]] = []
+            self.pending: list[dict] = []
             self.requests: list[tuple[str, str]] = []
             self._idempotent: dict[str, tuple[int, dict]] = {}
             self.clock_offset = 0
@@ -397,6 +402,20 @@ class FakeStripe:
         return answer
 
     def _deliver_all(self, events: list[dict]) -> list[dict]:
+        if callable(self.webhook_target) and getattr(_serving, "request", False):
+            # A callable runs in the test's own thread and database transaction, never in the
+            # server's: events of an API call or a hosted page wait for ``deliver_pending``.
+            with self._lock:
+                self.pending.extend(events)
+            return events
+        for event in events:
+            self.deliver(event)
+        return events
+
+    def deliver_pending(self) -> list[dict]:
+        """Deliver the events that API calls and hosted pages made for a callable target."""
+        with self._lock:
+            events, self.pending = self.pending, []
         for event in events:
             self.deliver(event)
         return events
@@ -935,6 +954,7 @@ class FakeStripe:
                 self._dispatch("DELETE")
 
             def _dispatch(self, method: str) -> None:
+                _serving.request = True
                 url = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""

@@ -215,6 +215,8 @@ def test_subscription_updated_and_cancelled_through_the_api(fake_stripe, receive
     assert updated.cancel_at_period_end is True
     cancelled = client.v1.subscriptions.cancel(subscription_id)
     assert (cancelled.status, cancelled.canceled_at is not None) == ("canceled", True)
+    assert received[-1].type == "checkout.session.completed"  # the API call's: not yet given
+    fake_stripe.deliver_pending()
     assert [event.type for event in received][-2:] == [
         "customer.subscription.updated",
         "customer.subscription.deleted",
@@ -225,6 +227,7 @@ def test_expired_checkout_sends_its_event(fake_stripe, received):
     session = open_session(fake_stripe)
     stripe_client().v1.checkout.sessions.expire(session.id)
     assert stripe_client().v1.checkout.sessions.retrieve(session.id).status == "expired"
+    fake_stripe.deliver_pending()
     assert [event.type for event in received] == ["checkout.session.expired"]
     with pytest.raises(stripe.InvalidRequestError):
         stripe_client().v1.checkout.sessions.expire(session.id)
@@ -259,6 +262,7 @@ def test_hosted_checkout_page_pays_and_redirects(fake_stripe, received):
     assert paid.getheader("Location") == (
         f"http://localhost:8000/signup/done/?session_id={session.id}"
     )
+    fake_stripe.deliver_pending()
     assert [event.type for event in received][-1] == "checkout.session.completed"
 
 
@@ -289,6 +293,7 @@ def test_portal_page_cancels_the_subscription(fake_stripe, received):
     subscription_id = fake_stripe.checkout_sessions[session.id]["subscription"]
     assert cancelled.status == 303
     assert fake_stripe.subscriptions[subscription_id]["status"] == "canceled"
+    fake_stripe.deliver_pending()
     assert received[-1].type == "customer.subscription.deleted"
 
 
