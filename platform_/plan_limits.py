@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django_tenants.utils import get_public_schema_name, get_tenant_model
 
 # The officers' billing page (platform_.billing), where a council moves to a bigger plan. A path,
 # not a reversed URL name: the kernel cannot know the billing app's URL conf.
@@ -68,8 +69,14 @@ class PlanLimitReached(ValidationError):
 def current_plan_limit(name: str) -> int | None:
     """The current council's limit called ``name``; None on the platform host, for a council
     without a plan (made by platform staff) and for a plan with no such limit."""
-    plan_limit = getattr(connection.tenant, "plan_limit", None)
-    return plan_limit(name) if plan_limit is not None else None
+    if connection.schema_name == get_public_schema_name():
+        return None
+    tenant = connection.tenant
+    if not hasattr(tenant, "plan_limit"):
+        # schema_context() sets a stand-in that knows only the schema's name: look the council
+        # up rather than let a limit pass unchecked.
+        tenant = get_tenant_model().objects.get(schema_name=connection.schema_name)
+    return tenant.plan_limit(name)
 
 
 def check_plan_limit(name: str, used: Callable[[], int]) -> None:

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from charters import services as charter_services
 from charters.models import Organisation
 from platform_.accounts import services as accounts_services
 from platform_.accounts.enums import Role
@@ -326,3 +327,11 @@ def test_saving_a_plan_forgets_the_cached_councils_on_it(
     assert hosts[0] not in middleware._local
     tenant = CachedTenantMiddleware(lambda request: None).get_tenant(Domain, hosts[0])
     assert tenant.plan_limit("organisations") == 40
+
+
+def test_a_limit_holds_under_schema_context_too(tenant_a_on_small_plan, lead_a):
+    """schema_context() sets a stand-in tenant without the plan: the council is looked up."""
+    organisations(tenant_a_on_small_plan, 2)
+
+    with schema_context(tenant_a_on_small_plan.schema_name), pytest.raises(PlanLimitReached):
+        charter_services.register_organisation(acting_user=lead_a, **ORGANISATION)
