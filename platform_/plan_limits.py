@@ -57,13 +57,15 @@ class PlanLimitReached(ValidationError):
 
     billing_path = BILLING_PAGE_PATH
 
-    def __init__(self, name: str, *, limit: int, used: int) -> None:
+    def __init__(self, name: str, limit: int, used: int) -> None:
         wording = WORDING[name]
         noun = wording.one if limit == 1 else wording.many
         counted = wording.used_one if used == 1 else wording.used_many.format(used=used)
         self.name, self.limit, self.used = name, limit, used
         self.reason = f"Your council's plan allows {limit} {noun}, and {counted}."
         super().__init__(f"{self.reason} A council officer can move to a bigger plan.")
+        # What copy and pickle pass back to __init__ (ValidationError's own args would not fit).
+        self.args = (name, limit, used)
 
 
 def current_plan_limit(name: str) -> int | None:

@@ -4,6 +4,8 @@ Alpha is on the small plan (two organisations, two assessors); Beta has no plan 
 staff), so no limits.
 """
 
+import copy
+import pickle
 from datetime import timedelta
 from html import unescape
 
@@ -83,6 +85,8 @@ def test_plan_limit_message_speaks_of_one_in_the_singular(db):
         "A council officer can move to a bigger plan."
     ]
     assert error.billing_path == "/manage/billing/"
+    assert copy.deepcopy(error).messages == error.messages
+    assert pickle.loads(pickle.dumps(error)).reason == error.reason  # noqa: S301 (our own bytes)
 
 
 # --- Organisations -----------------------------------------------------------------------------
