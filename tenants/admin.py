@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django_tenants.admin import TenantAdminMixin
 
 from tenants.enums import LifecycleStatus
@@ -159,8 +161,12 @@ class PlanAdmin(admin.ModelAdmin):
         return format_limits(plan)
 
     @admin.display(description="Councils", ordering="council_count")
-    def councils(self, plan: Plan) -> int:
-        return plan.council_count
+    def councils(self, plan: Plan) -> str:
+        # To the councils on it, in the council list.
+        url = reverse("admin:tenants_tenant_changelist")
+        return format_html(
+            '<a href="{}?plan__id__exact={}">{}</a>', url, plan.pk, plan.council_count
+        )
 
     @admin.display(description="In use")
     def in_use(self, plan: Plan) -> str:

@@ -2,6 +2,9 @@
 
 from html import unescape
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from tenants.models import Plan
 from tests.factories import PlanFactory
 
@@ -18,8 +21,10 @@ def test_plan_list_shows_price_limits_trial_and_councils(
     assert '<th class="field-name"><a href="' in html
     assert "£1,200 a year" in html and "£99.50 a month" in html
     assert "2 organisations, 2 assessors" in html and "No limits" in html
-    assert '<td class="field-councils">1</td>' in html  # Alpha; Beta has no plan
-    assert '<td class="field-councils">0</td>' in html
+    small = tenant_a_on_small_plan.plan_id
+    # Alpha; Beta has no plan. The count links to the councils on the plan.
+    assert f'<a href="/admin/tenants/tenant/?plan__id__exact={small}">1</a>' in html
+    assert ">0</a></td>" in html
     assert '<td class="field-trial_days">30</td>' in html
 
 
@@ -65,3 +70,19 @@ def test_new_limits_saved_in_the_admin_reach_the_council(
     tenant_a_on_small_plan.refresh_from_db()
     assert tenant_a_on_small_plan.plan_limit("organisations") == 10
     assert tenant_a_on_small_plan.plan_limit("assessors") is None
+
+
+def test_plan_list_costs_the_same_queries_for_one_plan_and_for_many(console_client, db):
+    PlanFactory(name="First")
+
+    def queries() -> int:
+        console_client.get(CHANGELIST)  # the platform host's tenant, cached as on any request
+        with CaptureQueriesContext(connection) as captured:
+            assert console_client.get(CHANGELIST).status_code == 200
+        return len(captured)
+
+    one = queries()
+    PlanFactory.create_batch(4)
+
+    # search_path, staff user, two counts, the plans with their councils counted.
+    assert (one, queries()) == (5, 5)
