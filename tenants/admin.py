@@ -10,10 +10,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django_tenants.admin import TenantAdminMixin
 
 from tenants.enums import LifecycleStatus
-from tenants.models import Domain, Tenant
+from tenants.models import Domain, Plan, PlanInterval, Tenant
 from tenants.services import set_tenant_status, update_branding
 
 
@@ -99,3 +102,86 @@ class TenantAdmin(TenantAdminMixin, admin.ModelAdmin):
                 logo=form.cleaned_data["logo"] if "logo" in changed else None,
             )
         form.instance = stored
+
+
+def format_price(plan: Plan) -> str:
+    """ "£1,200 a year", "£99.50 a month": the price as councils read it."""
+    pounds, pence = divmod(plan.price_pence, 100)
+    amount = f"£{pounds:,}" if not pence else f"£{pounds:,}.{pence:02d}"
+    return f"{amount} {PlanInterval(plan.interval).label}"
+
+
+def format_limits(plan: Plan) -> str:
+    parts = [
+        f"{plan.max_organisations} organisations" if plan.max_organisations is not None else "",
+        f"{plan.max_assessors} assessors" if plan.max_assessors is not None else "",
+    ]
+    return ", ".join(part for part in parts if part) or "No limits"
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    """Plans as councils see them on the platform home and at sign up; the limits apply at each
+    council's next request (saving a plan forgets the cached councils on it)."""
+
+    list_display = [
+        "name",
+        "price",
+        "limits",
+        "trial_days",
+        "is_available",
+        "councils",
+        "position",
+    ]
+    list_editable = ["position"]
+    list_filter = ["is_available", "interval"]
+    search_fields = ["name", "stripe_price_id"]
+    fields = [
+        "name",
+        "description",
+        ("price_pence", "interval"),
+        "stripe_price_id",
+        ("max_organisations", "max_assessors"),
+        "trial_days",
+        "is_available",
+        "position",
+        "in_use",
+    ]
+    readonly_fields = ["in_use"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(council_count=Count("tenants"))
+
+    @admin.display(description="Price", ordering="price_pence")
+    def price(self, plan: Plan) -> str:
+        return format_price(plan)
+
+    @admin.display(description="Limits")
+    def limits(self, plan: Plan) -> str:
+        return format_limits(plan)
+
+    @admin.display(description="Councils", ordering="council_count")
+    def councils(self, plan: Plan) -> str:
+        # To the councils on it, in the council list.
+        url = reverse("admin:tenants_tenant_changelist")
+        return format_html(
+            '<a href="{}?plan__id__exact={}">{}</a>', url, plan.pk, plan.council_count
+        )
+
+    @admin.display(description="In use")
+    def in_use(self, plan: Plan) -> str:
+        count = plan.tenants.count() if plan.pk else 0
+        if not count:
+            return "No council is on this plan."
+        councils = "1 council is" if count == 1 else f"{count} councils are"
+        return (
+            f"{councils} on this plan, so it cannot be deleted. To stop offering it, untick "
+            "'Is available'; to change what it allows, edit its limits (they apply at once)."
+        )
+
+    def has_delete_permission(self, request, obj: Plan | None = None) -> bool:
+        # A plan councils are on cannot go (PROTECT): no Delete button rather than an error page.
+        # Make it unavailable instead, so no new council picks it.
+        if obj is not None and obj.tenants.exists():
+            return False
+        return super().has_delete_permission(request, obj)

@@ -28,9 +28,9 @@ def tenant_cache_key(hostname: str) -> str:
 class CachedTenantMiddleware(TenantMainMiddleware):
     """django-tenants' middleware with the host-to-tenant lookup cached in Redis.
 
-    The entry is dropped whenever a Tenant or Domain is saved or deleted (tenants/receivers.py), so
-    a suspension takes effect on the next request in this process, and within LOCAL_TIMEOUT
-    seconds in the others.
+    The entry is dropped whenever a Tenant, Domain or Plan is saved or deleted
+    (tenants/receivers.py), so a suspension or a plan's new limit takes effect on the next request
+    in this process, and within LOCAL_TIMEOUT seconds in the others.
     """
 
     def get_tenant(self, domain_model, hostname):
@@ -41,7 +41,14 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         key = tenant_cache_key(hostname)
         tenant = cache.get(key)
         if tenant is None:
-            tenant = super().get_tenant(domain_model, hostname)  # unknown hosts raise: not kept
+            # With its plan, cached with it: a plan limit checked on a request costs no query.
+            # Saving a plan forgets the hosts of every council on it (tenants/receivers.py).
+            # Unknown hosts raise DoesNotExist: not kept.
+            tenant = (
+                domain_model.objects.select_related("tenant", "tenant__plan")
+                .get(domain=hostname)
+                .tenant
+            )
             cache.set(key, tenant, TENANT_BY_HOST_TIMEOUT)
         _local[hostname] = (now + LOCAL_TIMEOUT, tenant)
         return tenant

@@ -37,6 +37,7 @@ from charters.models import (
     Signature,
 )
 from platform_.accounts.models import User
+from tenants.models import Plan
 
 PDF = b"%PDF-1.7\n" + b"0" * 200
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
@@ -318,3 +319,18 @@ class AwardFactory(factory.django.DjangoModelFactory):
         award = super()._create(model_class, *args, **kwargs)
         public_cache.invalidate()  # as deciding does: the register shows Charter Status
         return award
+
+
+# --- Platform (public schema) ---------------------------------------------------------------
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan councils may pick, with no limits unless given (``max_organisations=2``)."""
+
+    class Meta:
+        model = Plan
+
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    price_pence = 120000
+    interval = "year"
+    stripe_price_id = factory.Sequence(lambda n: f"price_test_{n}")

@@ -15,6 +15,7 @@ from charters.validators import name_key, normalise_postcode
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
+from platform_.plan_limits import check_plan_limit
 
 
 @transaction.atomic
@@ -24,7 +25,8 @@ def register_organisation(
     """Register an organisation; the person registering becomes its lead.
 
     Refused kindly when one with the same name exists, unless the person confirms theirs is a
-    different one (and it is not at the same postcode). Side effects: the organisation; the lead
+    different one (and it is not at the same postcode), and refused (PlanLimitReached) when the
+    council's plan allows no more organisations. Side effects: the organisation; the lead
     membership; the person marked as an organisation member; an audit event.
     """
     require_permission(
@@ -54,6 +56,10 @@ def register_organisation(
     key, postcode = name_key(organisation.name), normalise_postcode(organisation.postcode)
     if any(match.name_key == key and match.postcode == postcode for match in matches):
         raise _already_registered(key, postcode, acting_user)
+    # Every organisation counts, withdrawn ones too: a withdrawal is a record on an organisation
+    # that stays registered (its history, applications and awards) and may sign again at any time
+    # without registering, so not counting it would let re-signing pass the limit unchecked.
+    check_plan_limit("organisations", Organisation.objects.count)
     _save_new_organisation(organisation, acting_user)
     Membership.objects.create(
         organisation=organisation,

@@ -19,6 +19,7 @@ from charters.forms import (
 from charters.models import Membership, Organisation, Pledge
 from platform_ import ratelimit
 from platform_.accounts.permissions import RoleRequiredMixin
+from platform_.plan_limits import PlanLimitReached
 
 
 class OrganisationObjectMixin(RoleRequiredMixin):
@@ -96,6 +97,10 @@ class RegisterOrganisationView(RoleRequiredMixin, View):
                     "unlisted_matches": duplicate.unlisted,
                 },
             )
+        except PlanLimitReached as error:
+            # The form keeps what was typed, for when the council has moved to a bigger plan.
+            form.add_error(None, error.reason)
+            return render(request, self.template_name, {"form": form, "plan_limit": error})
         except services.CharterError as error:
             form.add_error(None, error.message)
             return render(request, self.template_name, {"form": form})

@@ -18,6 +18,7 @@ from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
 from platform_.outbox.services import queue_email
+from platform_.plan_limits import check_plan_limit
 
 INVITATION_SALT = "cocharter.invitation"
 OPEN_INVITATION = "one_open_invitation_per_email_and_role"
@@ -39,7 +40,8 @@ def invite_person(
 
     Side effects, in order: an Invitation row (or the open one for the same email and role,
     renewed, so its earlier link stops working); an audit event; the invitation email written to
-    the outbox (sent after commit).
+    the outbox (sent after commit). An assessor invitation that would take a new place is refused
+    (PlanLimitReached) when the council's plan allows no more assessors.
     ``acting_user`` is None only when the platform provisions a tenant's first officer.
     """
     if acting_user is not None:
@@ -53,6 +55,8 @@ def invite_person(
             .filter(email=email, role=role, accepted_at__isnull=True, revoked_at__isnull=True)
             .first()
         )
+        if role == Role.ASSESSOR and _takes_an_assessor_place(email, invitation):
+            check_plan_limit("assessors", _assessor_places_taken)
         if invitation is None:
             invitation = Invitation(email=email, role=role)
         else:
@@ -77,6 +81,26 @@ def invite_person(
         )
         _queue_invitation_email(invitation)
     return invitation
+
+
+def _takes_an_assessor_place(email: str, open_invitation: Invitation | None) -> bool:
+    """Whether inviting ``email`` as an assessor takes one more place under the plan's limit: not
+    when the open invitation being renewed still holds one, nor for someone already an assessor."""
+    if open_invitation is not None and open_invitation.expires_at > timezone.now():
+        return False
+    return not User.objects.filter(email__iexact=email, is_assessor=True, is_active=True).exists()
+
+
+def _assessor_places_taken() -> int:
+    """Assessors, and invitations to be one that can still be accepted: an invitation holds its
+    place, so officers cannot invite more people than the plan lets in."""
+    assessors = User.objects.filter(is_assessor=True, is_active=True)
+    invited = (
+        Invitation.objects.pending()
+        .filter(role=Role.ASSESSOR)
+        .exclude(email__in=assessors.values("email"))
+    )
+    return assessors.count() + invited.count()
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
@@ -146,12 +170,16 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
     """Turn an invitation into an account (or add the role to the existing account).
 
     Side effects: the user created or updated with the role; the email address recorded as
-    verified (the link proved it); the invitation marked accepted; an audit event.
+    verified (the link proved it); the invitation marked accepted; an audit event. Refused
+    (PlanLimitReached) for a new assessor when the council already has as many as its plan
+    allows: only if the plan was made smaller after the invitation, which held its place.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationError("This invitation has already been used. You can sign in instead.")
     user = User.objects.filter(email__iexact=invitation.email).first()
+    if invitation.role == Role.ASSESSOR and not (user is not None and user.is_assessor):
+        check_plan_limit("assessors", User.objects.filter(is_assessor=True, is_active=True).count)
     if user is None:
         try:
             with unique_or_raise({EMAIL_TAKEN: AlreadyExists(EMAIL_TAKEN)}):

@@ -11,6 +11,7 @@ from platform_.accounts.enums import Role
 from platform_.accounts.forms import AcceptInvitationForm, InvitationForm
 from platform_.accounts.models import Invitation, User
 from platform_.accounts.permissions import RoleRequiredMixin
+from platform_.plan_limits import PlanLimitReached
 
 
 class PeopleView(RoleRequiredMixin, TemplateView):
@@ -35,12 +36,17 @@ class InvitePersonView(RoleRequiredMixin, FormView):
     success_url = reverse_lazy("accounts:people")
 
     def form_valid(self, form):
-        invitation = services.invite_person(
-            form.cleaned_data["email"],
-            role=Role(form.cleaned_data["role"]),
-            has_lived_experience=form.cleaned_data["has_lived_experience"],
-            acting_user=self.request.user,
-        )
+        try:
+            invitation = services.invite_person(
+                form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                has_lived_experience=form.cleaned_data["has_lived_experience"],
+                acting_user=self.request.user,
+            )
+        except PlanLimitReached as error:
+            # The form again, as typed: inviting the same person as an officer still works.
+            form.add_error(None, error.reason)
+            return self.render_to_response(self.get_context_data(form=form, plan_limit=error))
         messages.success(self.request, f"Invitation sent to {invitation.email}.")
         return super().form_valid(form)
 
@@ -74,19 +80,29 @@ class AcceptInvitationView(View):
         return self._render(self._form())
 
     def post(self, request, token: str):
-        if self.existing_user is not None:
-            # Someone with an account here gains the role by accepting; they then sign in.
-            services.accept_invitation(self.invitation, full_name="", password=None)
-            messages.success(request, "Invitation accepted. Sign in to continue.")
-            return redirect(reverse("account_login"))
-        form = self._form(request.POST)
-        if not form.is_valid():
-            return self._render(form)
-        user = services.accept_invitation(
-            self.invitation,
-            full_name=form.cleaned_data["full_name"],
-            password=form.cleaned_data["password1"],
-        )
+        try:
+            if self.existing_user is not None:
+                # Someone with an account here gains the role by accepting; they then sign in.
+                services.accept_invitation(self.invitation, full_name="", password=None)
+                messages.success(request, "Invitation accepted. Sign in to continue.")
+                return redirect(reverse("account_login"))
+            form = self._form(request.POST)
+            if not form.is_valid():
+                return self._render(form)
+            user = services.accept_invitation(
+                self.invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except PlanLimitReached as error:
+            # The link stays good: it works once the council has moved to a bigger plan.
+            reason = (
+                f"{error.reason} Ask the council to move to a bigger plan, "
+                "then use this link again."
+            )
+            return render(
+                request, "accounts/invitation/invalid.html", {"reason": reason}, status=409
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {request.tenant.name}.")
         return redirect("home")

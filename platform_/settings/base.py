@@ -207,6 +207,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "platform_.context_processors.branding",
+                # Trial, overdue and suspended notices on a council's pages; the test-mode label.
+                "platform_.billing.context_processors.billing",
             ],
         },
     }
