@@ -10,15 +10,17 @@ import json
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django_tenants.utils import tenant_context
 
 from accreditation.enums import ApplicationStatus, DecisionOutcome, JudgementOutcome
 from accreditation.models import Award, Concern, Decision, Evidence, Judgement
 from charters.models import Organisation, Signature
 from platform_.exports.builder import credential_path
+from platform_.exports.enums import ExportStatus
 from platform_.exports.models import DataExport
 from tests.exports.helpers import export_now, read_tables
-from tests.helpers import host_of
+from tests.helpers import host_of, login
 from tests.worlds import World, align_sequences, build_world
 
 BETA = re.compile(rb"Beta|beta\.(test|example)|beta-minutes")
@@ -153,3 +155,37 @@ def test_people_are_exported_without_password_hashes_or_secrets(alpha_awarded, a
     everything = b"".join(alpha_archive.read(n) for n in alpha_archive.namelist())
     assert b"md5$" not in everything  # the test settings' password hasher
     assert alpha_awarded.objects["invitation"].nonce.encode() not in everything
+
+
+def test_an_officer_of_one_council_cannot_download_anothers_export(
+    tenant_a, tenant_b, alpha_awarded, beta_awarded, client_a, client_b
+):
+    """By id: Beta's export sits at the same primary key as Alpha's, so only the schema tells
+    them apart. By file path: the zip's path is not a URL anywhere, and /media/ is not served."""
+    exports = {}
+    for tenant, world in ((tenant_a, alpha_awarded), (tenant_b, beta_awarded)):
+        with tenant_context(tenant):
+            export = DataExport.objects.create(
+                requested_by=world.users["officer"], status=ExportStatus.READY
+            )
+            export.file.save("export.zip", ContentFile(f"{world.prefix} zip".encode()))
+            exports[world.prefix] = export
+    try:
+        assert exports["Alpha"].pk == exports["Beta"].pk
+        login(client_a, tenant_a, alpha_awarded.users["officer"])
+        login(client_b, tenant_b, beta_awarded.users["officer"])
+        path = f"/manage/export/{exports['Alpha'].pk}/download/"
+        assert b"".join(client_a.get(path).streaming_content) == b"Alpha zip"
+        assert b"".join(client_b.get(path).streaming_content) == b"Beta zip"
+        beta_file = exports["Beta"].file.name
+        for guess in (f"/media/{beta_file}", f"/media/t_beta/{beta_file}", f"/{beta_file}"):
+            assert client_a.get(guess).status_code == 404, guess
+        client_a.cookies = client_b.cookies  # Beta's officer's session, replayed at Alpha
+        response = client_a.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    finally:
+        for tenant, export in ((tenant_a, exports.get("Alpha")), (tenant_b, exports.get("Beta"))):
+            if export is not None:
+                with tenant_context(tenant):
+                    export.file.delete(save=False)
