@@ -55,12 +55,14 @@ def forget_cached_hosts(hostnames) -> None:
         cache.delete_many([tenant_cache_key(hostname) for hostname in hostnames])
 
 
-# Writes a suspended tenant still allows: signing in and out change no council data, and a
-# council may take its data away (an export) in any state.
+# Writes a suspended tenant still allows: signing in and out (and resetting a forgotten
+# password to do so) change no council data, and a council may take its data away (an export)
+# in any state.
 READ_ONLY_ALLOWED_PATHS = (
     "/accounts/login/",
     "/accounts/logout/",
     "/accounts/2fa/authenticate/",
+    "/accounts/password/reset/",
     "/manage/export/",
 )
 # What a closed tenant still answers until its data is deleted: signing in and out, so officers

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from platform_.audit.models import AuditEvent
+from platform_.exports import services
 from platform_.exports.enums import ExportEvent, ExportStatus
 from platform_.exports.models import DataExport
+from platform_.exports.tasks import expire_exports
 from platform_.outbox.models import OutboxEmail
 from tenants.enums import LifecycleStatus
 from tenants.services import set_tenant_status
@@ -242,8 +244,6 @@ def test_a_closed_councils_certificates_still_verify(tenant_a, client_a, award_a
 
 
 def test_old_exports_expire_and_their_files_are_deleted(tenant_a, ready_export_a):
-    from platform_.exports.tasks import expire_exports
-
     with tenant_context(tenant_a):
         name = ready_export_a.file.name
         DataExport.objects.filter(pk=ready_export_a.pk).update(expires_at=timezone.now())
@@ -257,11 +257,41 @@ def test_old_exports_expire_and_their_files_are_deleted(tenant_a, ready_export_a
 
 
 def test_a_closed_councils_exports_are_kept_until_its_data_is_deleted(tenant_a, ready_export_a):
-    from platform_.exports.services import expire_exports
-
     set_tenant_status(tenant_a, LifecycleStatus.CLOSED, acting_user=None)
     with tenant_context(tenant_a):
         DataExport.objects.filter(pk=ready_export_a.pk).update(expires_at=timezone.now())
-        assert expire_exports() == 0
+        assert services.expire_exports() == 0
         ready_export_a.refresh_from_db()
         assert ready_export_a.status == ExportStatus.READY
+
+
+def test_an_officer_of_a_closed_council_who_forgot_the_password_can_reset_it(
+    tenant_a, officer_a, client_a, mailoutbox
+):
+    set_tenant_status(tenant_a, LifecycleStatus.CLOSED, acting_user=None)
+    assert client_a.get("/accounts/password/reset/").status_code == 200
+    with committed():
+        response = client_a.post("/accounts/password/reset/", {"email": "officer@alpha.test"})
+    assert response.status_code == 302
+    assert [message.to for message in mailoutbox] == [["officer@alpha.test"]]
+
+
+def test_a_failed_build_is_recorded_and_nobody_is_emailed(
+    tenant_a, officer_a, client_a, monkeypatch
+):
+    def broken(out):
+        out.write(b"half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("platform_.exports.services.write_export", broken)
+    login(client_a, tenant_a, officer_a)
+    with committed():
+        client_a.post("/manage/export/prepare/")
+    with tenant_context(tenant_a):
+        export = DataExport.objects.get()
+        assert export.status == ExportStatus.FAILED
+        assert export.error == "OSError: disk full"
+        assert not export.file
+        assert not OutboxEmail.objects.exists()
+    page = client_a.get("/manage/export/").content.decode()
+    assert "Failed: please try again" in page and "Prepare an export" in page

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters.models import Charter
+from platform_.celery import app
 from tenants.enums import LifecycleStatus
 from tenants.models import Domain, Tenant
 from tenants.services import (
@@ -194,3 +195,14 @@ def test_the_admin_refuses_to_delete_an_open_councils_data(staff_client, tenant_
     response = delete_data_now(staff_client, tenant_a, confirm="yes")
     assert "Only a closed council" in response.content.decode()
     assert tenant_a.schema_name in schemas()
+
+
+def test_beat_drops_closed_councils_daily_in_public_and_expires_exports_in_each(settings):
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    drop = schedule["tenants-drop-closed"]
+    assert drop["task"] == "tenants.drop_closed_tenants"
+    assert drop["tenant_schemas"] == ["public"]
+    assert "tenant_schemas" not in schedule["exports-expire"]  # every serving council
+    for entry in (drop, schedule["exports-expire"]):
+        assert entry["task"] in app.tasks
