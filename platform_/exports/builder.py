@@ -159,11 +159,12 @@ def readme(summary: Summary) -> str:
     ]
     for table in TABLES:
         count = summary.rows.get(table.name, 0)
-        lines.append(f"{table.name}.csv / {table.name}.json ({count} rows)")
+        rows = "1 row" if count == 1 else f"{count} rows"
+        lines.append(f"{table.name}.csv / {table.name}.json ({rows})")
         lines.append(f"    {table.description}")
     lines += [
         "",
-        f"{FILES_FOLDER}/ ({summary.files} files)",
+        f"{FILES_FOLDER}/ ({summary.files} {'file' if summary.files == 1 else 'files'})",
         f"    Uploaded files, as named by the path columns above: {FILES_FOLDER}/evidence/"
         f" (evidence files), {FILES_FOLDER}/certificates/ (signed certificate PDFs),"
         f" {FILES_FOLDER}/charters/pictures/ (pictures of principles), {CREDENTIALS_FOLDER}/"
