@@ -73,7 +73,8 @@ def request_export(*, acting_user) -> DataExport:
         with unique_or_raise({"one_export_preparing": _Preparing}):
             export = DataExport.objects.create(requested_by=acting_user)
     except _Preparing:
-        return DataExport.objects.get(status=ExportStatus.PREPARING)
+        # The other request's export: committed now, and perhaps already built.
+        return DataExport.objects.order_by("-created_at", "-pk").first()
     record_event(ExportEvent.REQUESTED, export, actor=acting_user)
     enqueue_on_commit(tasks.build_export, export.pk)
     return export
