@@ -201,6 +201,8 @@ def test_an_officer_of_a_closed_council_signs_in_and_downloads(
     download = client_a.get(f"/manage/export/{ready_export_a.pk}/download/")
     assert download.status_code == 200 and body(download) == b"PK Alpha zip"
     assert client_a.get("/manage/people/").status_code == 410  # only the export
+    # Signed in, the closed page leads straight to the export.
+    assert 'href="/manage/export/">download a copy' in client_a.get("/").content.decode()
     assert client_a.post("/accounts/logout/").status_code == 302
 
 
