@@ -51,7 +51,7 @@ def request_export(*, acting_user) -> DataExport:
     """Start an export of the whole council's data for ``acting_user`` (a council officer).
 
     One at a time: while one is being prepared, asking again returns it (a double click, or two
-    officers at once). At most EXPORTS_PER_DAY are started in a day.
+    officers at once). At most EXPORTS_PER_DAY are made in a day (failed ones not counted).
 
     Side effects: exports lost earlier marked failed; the DataExport row (preparing); audit event
     ``exports.export.requested``; the build task queued after commit.
@@ -63,8 +63,9 @@ def request_export(*, acting_user) -> DataExport:
     preparing = DataExport.objects.filter(status=ExportStatus.PREPARING).first()
     if preparing is not None:
         return preparing
-    since = timezone.now() - timedelta(days=1)
-    if DataExport.objects.filter(created_at__gte=since).count() >= settings.EXPORTS_PER_DAY:
+    # Failed exports do not count: the failure was ours, not the council's.
+    recent = DataExport.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
+    if recent.exclude(status=ExportStatus.FAILED).count() >= settings.EXPORTS_PER_DAY:
         raise ExportError(
             f"The council has prepared {settings.EXPORTS_PER_DAY} exports in the last 24 hours."
             " Download one of those, or try again tomorrow."

@@ -135,12 +135,12 @@ def test_exports_are_limited_per_day(tenant_a, officer_a, client_a, settings):
     settings.EXPORTS_PER_DAY = 2
     login(client_a, tenant_a, officer_a)
     with tenant_context(tenant_a):
-        for _ in range(2):
-            DataExport.objects.create(requested_by=officer_a, status=ExportStatus.FAILED)
+        for status in (ExportStatus.READY, ExportStatus.EXPIRED, ExportStatus.FAILED):
+            DataExport.objects.create(requested_by=officer_a, status=status)
     response = client_a.post("/manage/export/prepare/", follow=True)
     assert "prepared 2 exports in the last 24 hours" in response.content.decode()
     with tenant_context(tenant_a):
-        assert DataExport.objects.count() == 2
+        assert DataExport.objects.count() == 3  # the failed one did not count, but no new one
 
 
 def test_the_list_page_makes_the_same_queries_for_one_export_and_many(
