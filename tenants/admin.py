@@ -8,16 +8,17 @@ through ``update_branding`` (validated, old logo file removed).
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tenants.admin import TenantAdminMixin
 
 from tenants.enums import LifecycleStatus
 from tenants.models import Domain, Plan, PlanInterval, Tenant
-from tenants.services import set_tenant_status, update_branding
+from tenants.services import drop_tenant_schema, set_tenant_status, update_branding
 
 
 class DomainInline(admin.TabularInline):
@@ -77,7 +78,28 @@ class TenantAdmin(TenantAdminMixin, admin.ModelAdmin):
         _status_action(LifecycleStatus.SUSPENDED, "Suspend (read-only site)"),
         _status_action(LifecycleStatus.ACTIVE, "Reactivate (active)"),
         _status_action(LifecycleStatus.CLOSED, "Close (site answers 'gone')"),
+        "delete_data_now",
     ]
+
+    @admin.action(description="Delete data now (closed councils only; cannot be undone)")
+    def delete_data_now(self, request, queryset) -> None:
+        # Django asks nothing before running an action, so the first submission shows what would
+        # be deleted and the second (with "confirm") deletes it.
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "admin/tenants/delete_data_confirmation.html",
+                {**self.admin_site.each_context(request), "tenants": queryset, "opts": self.opts},
+            )
+        for tenant in queryset:
+            try:
+                dropped = drop_tenant_schema(tenant, acting_user=request.user, force=True)
+            except (ValidationError, PermissionDenied) as error:
+                messages_text = getattr(error, "messages", None) or [str(error)]
+                self.message_user(request, f"{tenant}: {' '.join(messages_text)}", messages.ERROR)
+            else:
+                done = "its data is deleted" if dropped else "its data was deleted already"
+                self.message_user(request, f"{tenant}: {done}.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).councils()

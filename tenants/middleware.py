@@ -62,13 +62,31 @@ def forget_cached_hosts(hostnames) -> None:
         cache.delete_many([tenant_cache_key(hostname) for hostname in hostnames])
 
 
-# Writes a suspended tenant still allows: signing in and out change no council data.
-READ_ONLY_ALLOWED_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/authenticate/")
+# Writes a suspended tenant still allows: signing in and out (and resetting a forgotten
+# password to do so) change no council data, and a council may take its data away (an export)
+# in any state.
+READ_ONLY_ALLOWED_PATHS = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/authenticate/",
+    "/accounts/password/reset/",
+    "/manage/export/",
+)
+# What a closed tenant still answers until its data is deleted: signing in and out, so officers
+# can download the export (the view checks they are officers), certificates that can still be
+# checked, and the branding the pages are drawn with. Everything else is 410 Gone.
+CLOSED_ALLOWED_PATHS = (
+    *READ_ONLY_ALLOWED_PATHS,
+    "/verify/",
+    "/branding.css",
+    "/branding/logo",
+)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TenantLifecycleMiddleware:
-    """Closed tenants answer 410 Gone; suspended tenants are read-only."""
+    """Closed tenants answer 410 Gone except for sign in, the export and verification;
+    suspended tenants are read-only."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,10 +94,13 @@ class TenantLifecycleMiddleware:
     def __call__(self, request):
         tenant = getattr(request, "tenant", None)
         if tenant is not None and connection.schema_name != "public":
-            if tenant.status not in LifecycleStatus.serving():
+            if tenant.status not in LifecycleStatus.serving() and not (
+                tenant.status == LifecycleStatus.CLOSED
+                and request.path.startswith(CLOSED_ALLOWED_PATHS)
+            ):
                 return render(request, "tenants/closed.html", {"tenant": tenant}, status=410)
             if (
-                tenant.is_read_only
+                tenant.status in [*LifecycleStatus.read_only(), LifecycleStatus.CLOSED]
                 and request.method not in SAFE_METHODS
                 and not request.path.startswith(READ_ONLY_ALLOWED_PATHS)
             ):

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -135,6 +136,13 @@ class Tenant(TenantMixin):
     @property
     def is_read_only(self) -> bool:
         return self.status in LifecycleStatus.read_only()
+
+    @property
+    def data_deletion_due(self):
+        """When a closed council's schema and files are dropped (None unless closed)."""
+        if self.status != LifecycleStatus.CLOSED or self.status_changed_at is None:
+            return None
+        return self.status_changed_at + timedelta(days=settings.TENANT_CLOSED_RETENTION_DAYS)
 
     def plan_limit(self, name: str) -> int | None:
         """The plan's limit called ``name``, or None (no plan, or no limit)."""

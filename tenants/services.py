@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.utils import schema_exists, tenant_context
+from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from platform_.accounts.enums import Role
 from platform_.accounts.services import invite_person
 from platform_.background import after_commit
 from platform_.integrity import unique_field_constraint, unique_or_raise
 from tenants.enums import LifecycleStatus, TenantKind
-from tenants.models import EXTENSIONS_SCHEMA, TEMPLATE_SCHEMA_NAME, Domain, Tenant
+from tenants.middleware import forget_cached_hosts
+from tenants.models import (
+    EXTENSIONS_SCHEMA,
+    TEMPLATE_SCHEMA_NAME,
+    Domain,
+    Tenant,
+    platform_storage,
+)
 from tenants.schema_cloning import (
     SchemaCloneUnavailable,
     clone_template_schema,
@@ -144,6 +155,8 @@ def set_tenant_status(tenant: Tenant, new_status: str, *, acting_user) -> Tenant
         raise ValidationError("The template schema's status cannot change.")
     if new_status not in LifecycleStatus.values:
         raise ValidationError(f"Unknown status {new_status!r}.")
+    if tenant.schema_dropped_at is not None:
+        raise ValidationError("This council's data has been deleted; its status cannot change.")
     old_status = tenant.status
     tenant.status = new_status
     tenant.status_changed_at = timezone.now()
@@ -175,3 +188,94 @@ def update_branding(tenant: Tenant, *, brand_colour: str | None = None, logo=Non
         # Only once the new logo is committed: a rolled-back change keeps the old one.
         after_commit(tenant.logo.storage.delete, old_logo_name)
     return tenant
+
+
+def drop_tenant_schema(tenant: Tenant, *, acting_user, force: bool = False) -> bool:
+    """Delete a closed council's data for good: its schema, its files and its host names.
+
+    Only for a CLOSED council, and only once it has been closed for TENANT_CLOSED_RETENTION_DAYS
+    (the time its officers have to download the export), unless platform staff force it sooner.
+    The Tenant row stays, with ``schema_dropped_at`` set: the record that the council was here,
+    and its slug stays taken. Returns False (and does nothing) if it was dropped already.
+
+    Side effects, in order: ``DROP SCHEMA ... CASCADE``; the Domain rows deleted, so its hosts
+    stop resolving (and are forgotten by the host cache); the logo cleared and
+    ``schema_dropped_at`` written; logged with the actor; after commit, the council's media
+    folder and its platform-storage folder (the logo) deleted.
+    """
+    if tenant.is_template or tenant.schema_name in ("public", EXTENSIONS_SCHEMA):
+        raise ValidationError("Only a council's schema can be dropped.")
+    if tenant.schema_dropped_at is not None:
+        return False
+    if tenant.status != LifecycleStatus.CLOSED:
+        raise ValidationError("Only a closed council's data can be deleted.")
+    due = tenant.data_deletion_due
+    if force:
+        if acting_user is None or not (acting_user.is_active and acting_user.is_staff):
+            raise PermissionDenied("Only platform staff can delete a council's data early.")
+    elif due is None or due > timezone.now():
+        raise ValidationError(
+            f"{tenant.name}'s officers can download its data until {due:%d %B %Y}; it is"
+            " deleted after that."
+        )
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.schema_dropped_at is not None:
+            return False  # dropped by someone else since we looked
+        schema_name = locked.schema_name
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema_name)} CASCADE"
+            )
+        hosts = list(locked.domains.values_list("domain", flat=True))
+        locked.domains.all().delete()  # each delete tells the host cache (tenants/receivers.py)
+        logo_name = locked.logo.name
+        locked.logo = ""
+        locked.schema_dropped_at = timezone.now()
+        locked.save(update_fields=["logo", "schema_dropped_at"])
+        after_commit(forget_cached_hosts, hosts)
+        after_commit(_delete_tenant_files, schema_name, logo_name)
+    logger.warning(
+        "Tenant %s (%s) dropped: schema, files and hosts %s deleted by %s%s",
+        schema_name,
+        locked.name,
+        ", ".join(hosts),
+        getattr(acting_user, "email", None) or "the system",
+        " (forced before the end of retention)" if force and due and due > timezone.now() else "",
+    )
+    tenant.schema_dropped_at, tenant.logo = locked.schema_dropped_at, locked.logo
+    return True
+
+
+def _delete_tenant_files(schema_name: str, logo_name: str) -> None:
+    """The council's media folder (MEDIA_ROOT/<schema>/) and its folder in platform storage."""
+    with schema_context(schema_name):  # the tenant storage's location follows the schema name
+        media = default_storage.location
+    if os.path.basename(os.path.normpath(media)) == schema_name and os.path.isdir(media):
+        shutil.rmtree(media, ignore_errors=True)
+    storage = platform_storage()
+    if logo_name:
+        storage.delete(logo_name)
+    folder = storage.path(f"tenants/{schema_name}")
+    if os.path.isdir(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def drop_closed_tenants() -> list[str]:
+    """Drop every closed council past its retention; run daily by beat. Returns their schemas.
+
+    One failure is logged and does not stop the others; a second run finds nothing to do.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.TENANT_CLOSED_RETENTION_DAYS)
+    due = Tenant.objects.councils().filter(
+        status=LifecycleStatus.CLOSED, schema_dropped_at=None, status_changed_at__lte=cutoff
+    )
+    dropped = []
+    for tenant in due:
+        try:
+            if drop_tenant_schema(tenant, acting_user=None):
+                dropped.append(tenant.schema_name)
+        except Exception:
+            logger.exception("Could not drop closed tenant %s", tenant.schema_name)
+    return dropped

@@ -69,6 +69,7 @@ TENANT_APPS = [
     "allauth.socialaccount",
     "charters",
     "accreditation",
+    "platform_.exports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -332,6 +333,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=10),
         "tenant_schemas": ["public"],
     },
+    # Daily: export zips older than EXPORT_RETENTION_DAYS are deleted (serving tenants only).
+    "exports-expire": {"task": "exports.expire_exports", "schedule": crontab(hour=3, minute=30)},
+    # Daily, in public: closed councils past TENANT_CLOSED_RETENTION_DAYS lose their schema and
+    # files (tenants.services.drop_tenant_schema); the Tenant row stays as the record.
+    "tenants-drop-closed": {
+        "task": "tenants.drop_closed_tenants",
+        "schedule": crontab(hour=3, minute=0),
+        "tenant_schemas": ["public"],
+    },
 }
 
 # --- Certificates ---------------------------------------------------------------------------------
@@ -353,6 +363,15 @@ BILLING_PAST_DUE_GRACE_DAYS = env.int("BILLING_PAST_DUE_GRACE_DAYS", default=14)
 # is dropped.
 BILLING_CANCELLED_CLOSE_AFTER_DAYS = env.int("BILLING_CANCELLED_CLOSE_AFTER_DAYS", default=30)
 TENANT_CLOSED_RETENTION_DAYS = env.int("TENANT_CLOSED_RETENTION_DAYS", default=90)
+
+# --- Data exports (platform_.exports) -------------------------------------------------------------
+# Days a council's export zip is kept before beat deletes it (a closed council's are kept until
+# its data is deleted: beat runs nothing in a closed tenant). At most this many exports a day.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+EXPORTS_PER_DAY = env.int("EXPORTS_PER_DAY", default=5)
+# Where the zip is written while it is built (the system's temporary folder if empty): it needs
+# room for the council's largest export once.
+EXPORT_TMP_DIR = env("EXPORT_TMP_DIR", default="") or None
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

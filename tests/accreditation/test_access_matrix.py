@@ -184,6 +184,7 @@ NOT_APPLICATION_DATA = {
     "accreditation:manage.concern": "a concern about an award (tests/accreditation/test_concerns)",
     "accreditation:manage.concern.close": "closing a concern (POST; officers only)",
     "accreditation:manage.concern.reassess": "an early reassessment (POST; officers only)",
+    "exports:download": "a data export of the whole council: officers only (tests/exports)",
     "accounts:invitation.accept": "a signed invitation token",
     "account_confirm_email": "allauth's email confirmation key",
     "account_reset_password_from_key": "allauth's password reset key",

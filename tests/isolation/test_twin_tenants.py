@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -20,6 +21,8 @@ from django_tenants.utils import tenant_context
 
 from accreditation.models import Award, Concern
 from charters import selectors
+from platform_.exports.enums import ExportStatus
+from platform_.exports.models import DataExport
 from tenants.services import update_branding
 from tests.accreditation.test_access_matrix import MATRIX, NOT_APPLICATION_DATA
 from tests.factories import PNG
@@ -52,6 +55,7 @@ OBJECT_KWARGS = {
     "accreditation:manage.concern": lambda w: {"pk": w.objects["concern"].pk},
     "accreditation:manage.concern.close": lambda w: {"pk": w.objects["concern"].pk},
     "accreditation:manage.concern.reassess": lambda w: {"pk": w.objects["concern"].pk},
+    "exports:download": lambda w: {"pk": w.objects["export"].pk},
 }
 # Signed tokens and keys, not rows: nothing of another tenant can sit at the same value.
 TOKENS = {"accounts:invitation.accept", "account_confirm_email", "account_reset_password_from_key"}
@@ -120,8 +124,26 @@ def awards_and_concerns(tenant_a, tenant_b, alpha_world, beta_world):
     assert alpha_world.objects["concern"].pk == beta_world.objects["concern"].pk
 
 
+@pytest.fixture
+def exports(tenant_a, tenant_b, alpha_world, beta_world):
+    """A finished data export in each council, at the same primary key, whose file holds the
+    council's name; deleted afterwards."""
+    for tenant, world in ((tenant_a, alpha_world), (tenant_b, beta_world)):
+        with tenant_context(tenant):
+            export = DataExport.objects.create(
+                requested_by=world.users["officer"], status=ExportStatus.READY
+            )
+            export.file.save("export.zip", ContentFile(f"{world.prefix} export".encode()))
+            world.objects["export"] = export
+    assert alpha_world.objects["export"].pk == beta_world.objects["export"].pk
+    yield
+    for tenant, world in ((tenant_a, alpha_world), (tenant_b, beta_world)):
+        with tenant_context(tenant):
+            world.objects["export"].file.delete(save=False)
+
+
 def test_each_url_on_alphas_host_shows_alphas_rows_never_betas(
-    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns
+    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns, exports
 ):
     clients = {role: Client(HTTP_HOST=host_of(tenant_a)) for role in ROLES}
     for role, client in clients.items():
