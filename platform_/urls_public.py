@@ -1,15 +1,17 @@
 """URLs of the platform host (public schema)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from platform_ import views
+from platform_.billing.signup_views import PlatformLandingView
 
 admin.site.site_header = "CoCharter platform"
 admin.site.site_title = "CoCharter platform"
 
 urlpatterns = [
-    path("", views.PlatformLandingView.as_view(), name="home"),
+    path("", PlatformLandingView.as_view(), name="home"),
+    path("signup/", include("platform_.billing.signup_urls")),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("admin/", admin.site.urls),
 ]

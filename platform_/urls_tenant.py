@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("charters.urls")),
     path("", include("accreditation.urls")),
     path("", include("platform_.accounts.urls")),
+    path("", include("platform_.billing.manage_urls")),
     path("accounts/", include("allauth.urls")),
 ]

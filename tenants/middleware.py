@@ -57,6 +57,9 @@ def forget_cached_hosts(hostnames) -> None:
 
 # Writes a suspended tenant still allows: signing in and out change no council data.
 READ_ONLY_ALLOWED_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/authenticate/")
+# And exactly these addresses: opening Stripe's billing portal (platform_/billing), since paying
+# is how a suspended council opens its site again. It changes nothing in the council's schema.
+READ_ONLY_ALLOWED_EXACT = frozenset({"/manage/billing/portal/"})
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -75,6 +78,7 @@ class TenantLifecycleMiddleware:
                 tenant.is_read_only
                 and request.method not in SAFE_METHODS
                 and not request.path.startswith(READ_ONLY_ALLOWED_PATHS)
+                and request.path not in READ_ONLY_ALLOWED_EXACT
             ):
                 return render(request, "tenants/read_only.html", {"tenant": tenant}, status=403)
         return self.get_response(request)
