@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.charters",
     "tests.fixtures.accreditation",
     "tests.fixtures.awards",
+    "tests.fixtures.billing",
 ]
 
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}
