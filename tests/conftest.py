@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.accreditation",
     "tests.fixtures.awards",
     "tests.fixtures.billing",
+    "tests.fixtures.signups",
 ]
 
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}

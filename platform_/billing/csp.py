@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 
 STRIPE_PAGE_ORIGINS = ("https://checkout.stripe.com", "https://billing.stripe.com")
 
@@ -30,4 +30,11 @@ def allow_forms_to_stripe(response: HttpResponse) -> HttpResponse:
     response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
         "form-action 'self'", f"form-action 'self' {origins}"
     )
+    return response
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """303 to Stripe's page: the browser follows a POST's answer with a GET."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
     return response

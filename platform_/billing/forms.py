@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from platform_.billing.services.signups import normalise_slug, offered_plans, subdomain_problem
+from platform_.billing.services.signups import (
+    SUBDOMAIN_RULES,
+    normalise_slug,
+    offered_plans,
+    subdomain_problem,
+)
 from tenants.enums import TenantKind
 from tenants.models import Plan
 
@@ -19,7 +24,10 @@ class SignupForm(forms.Form):
         label="Name of your council or board",
         max_length=200,
         help_text="As people know it, for example Wolverhampton City Council.",
-        error_messages={"required": "Enter the name of your council or board"},
+        error_messages={
+            "required": "Enter the name of your council or board",
+            "max_length": "Name must be 200 characters or fewer",
+        },
     )
     kind = forms.ChoiceField(
         label="What kind of organisation is it?",
@@ -31,7 +39,10 @@ class SignupForm(forms.Form):
         label="Your site's address",
         max_length=40,
         help_text="Lower-case letters, numbers and hyphens, for example wolverhampton.",
-        error_messages={"required": "Enter the subdomain you want for your site"},
+        error_messages={
+            "required": "Enter the subdomain you want for your site",
+            "max_length": SUBDOMAIN_RULES,
+        },
     )
     officer_name = forms.CharField(
         label="Your full name",
@@ -39,7 +50,10 @@ class SignupForm(forms.Form):
         help_text=(
             "You will be the first council officer: you can invite others once the site is ready."
         ),
-        error_messages={"required": "Enter your full name"},
+        error_messages={
+            "required": "Enter your full name",
+            "max_length": "Your name must be 200 characters or fewer",
+        },
     )
     officer_email = forms.EmailField(
         label="Your work email address",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from django.conf import settings
 from django.db import connection
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views import View
 
 from platform_.accounts.permissions import RoleRequiredMixin
 from platform_.billing import selectors
-from platform_.billing.csp import allow_forms_to_stripe
+from platform_.billing.csp import allow_forms_to_stripe, see_other
 from platform_.billing.errors import PortalUnavailable
 from platform_.billing.services.portal import open_billing_portal
 
@@ -50,4 +48,4 @@ class BillingPortalView(RoleRequiredMixin, View):
             url = open_billing_portal(connection.tenant, acting_user=request.user)
         except PortalUnavailable as error:
             return billing_page(request, problem=error.message)
-        return redirect(url, status=HTTPStatus.SEE_OTHER)
+        return see_other(url)

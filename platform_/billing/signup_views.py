@@ -9,7 +9,6 @@ redirect that follows a form's submission, too).
 from __future__ import annotations
 
 import uuid
-from http import HTTPStatus
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -18,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from platform_ import ratelimit
-from platform_.billing.csp import allow_forms_to_stripe
+from platform_.billing.csp import allow_forms_to_stripe, see_other
 from platform_.billing.enums import SignupStatus
 from platform_.billing.errors import CheckoutUnavailable, SubdomainUnavailable
 from platform_.billing.forms import SignupForm
@@ -116,7 +115,7 @@ class SignupView(View):
             return self._render(request, form, previous=previous)
         except CheckoutUnavailable as error:
             return self._render(request, form, previous=previous, problem=error.message)
-        return redirect(checkout_url, status=HTTPStatus.SEE_OTHER)
+        return see_other(checkout_url)
 
     def _previous_signup(self, value: str | None) -> CouncilSignup | None:
         public_id = _parse_uuid(value)

@@ -41,6 +41,12 @@ SLUG_HOLD_AFTER_EXPIRY = timedelta(hours=1)
 STRIPE_CHECK_INTERVAL_SECONDS = 10
 
 
+SUBDOMAIN_RULES = (
+    "Enter a subdomain of 3 to 40 lower-case letters, numbers and hyphens, starting with a letter"
+    " and not ending with a hyphen"
+)
+
+
 def normalise_slug(value: str) -> str:
     return value.strip().lower()
 
@@ -64,10 +70,7 @@ def subdomain_problem(slug: str, *, platform_domain: str | None = None) -> str |
     try:
         slug_validator(slug)
     except ValidationError:
-        return (
-            "Enter a subdomain of 3 to 40 lower-case letters, numbers and hyphens, starting with a"
-            " letter and not ending with a hyphen"
-        )
+        return SUBDOMAIN_RULES
     if slug in RESERVED_SLUGS:
         return f"{address} is reserved. Choose another subdomain"
     if (
