@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from platform_ import views
 from platform_.billing.signup_views import PlatformLandingView
+from platform_.billing.views.webhooks import StripeWebhookView
 
 admin.site.site_header = "CoCharter platform"
 admin.site.site_title = "CoCharter platform"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("signup/", include("platform_.billing.signup_urls")),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("admin/", admin.site.urls),
+    path("stripe/webhook/", StripeWebhookView.as_view(), name="stripe.webhook"),
 ]

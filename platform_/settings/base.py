@@ -313,6 +313,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accreditation.send_expiry_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Stripe events stored but never processed (the broker was down when they came): again.
+    "billing-requeue-events": {
+        "task": "billing.requeue_unprocessed_events",
+        "schedule": 300.0,
+        "tenant_schemas": ["public"],
+    },
+    # Daily: councils overdue beyond BILLING_PAST_DUE_GRACE_DAYS become read-only (each read
+    # from Stripe first, in case a payment's webhook was lost).
+    "billing-suspend-overdue": {
+        "task": "billing.suspend_overdue_tenants",
+        "schedule": crontab(hour=6, minute=0),
+        "tenant_schemas": ["public"],
+    },
+    # Daily: councils cancelled more than BILLING_CANCELLED_CLOSE_AFTER_DAYS ago close.
+    "billing-close-cancelled": {
+        "task": "billing.close_cancelled_tenants",
+        "schedule": crontab(hour=6, minute=10),
+        "tenant_schemas": ["public"],
+    },
 }
 
 # --- Certificates ---------------------------------------------------------------------------------

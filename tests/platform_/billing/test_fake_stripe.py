@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -289,3 +291,42 @@ def test_reset_forgets_everything(fake_stripe):
     open_session(fake_stripe)
     fake_stripe.reset()
     assert (fake_stripe.checkout_sessions, fake_stripe.prices, fake_stripe.events) == ({}, {}, [])
+
+
+def test_events_are_posted_signed_to_a_webhook_url(fake_stripe):
+    """How `make run` receives them: a real POST with Stripe's headers."""
+    posted: list[tuple[str, str, str]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            posted.append((self.path, self.headers["Stripe-Signature"], body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    receiver = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
+    thread.start()
+    try:
+        fake_stripe.webhook_target = f"http://127.0.0.1:{receiver.server_port}/stripe/webhook/"
+        session = open_session(fake_stripe)
+        fake_stripe.expire_checkout(session.id)
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
+    [(path, header, body)] = posted
+    event = stripe.Webhook.construct_event(body, header, STRIPE_WEBHOOK_SECRET)
+    assert (path, event.type) == ("/stripe/webhook/", "checkout.session.expired")
+    assert fake_stripe.deliveries == [(event.id, 204)]
+
+
+def test_an_unreachable_webhook_url_is_recorded_not_raised(fake_stripe):
+    fake_stripe.webhook_target = "http://127.0.0.1:9/stripe/webhook/"
+    session = open_session(fake_stripe)
+    fake_stripe.expire_checkout(session.id)
+    [(event_id, answer)] = fake_stripe.deliveries
+    assert event_id == fake_stripe.events[0]["id"]
+    assert isinstance(answer, str)
