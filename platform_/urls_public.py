@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from platform_ import views
-from platform_.billing.signup_views import PlatformLandingView
+from platform_.billing.views.signup import PlatformLandingView
 from platform_.billing.views.webhooks import StripeWebhookView
 
 admin.site.site_header = "CoCharter platform"

@@ -1,6 +1,6 @@
 """Pages that belong to no single app: the tenant home and area hubs, the accessibility page.
 
-The platform home shows the plans, so it lives in billing (platform_/billing/signup_views.py).
+The platform home shows the plans, so it lives in billing (platform_/billing/views/signup.py).
 """
 
 from django.views.generic import TemplateView

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from platform_.billing import manage_views
+from platform_.billing.views import manage as manage_views
 
 app_name = "billing"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from platform_.billing import signup_views
+from platform_.billing.views import signup as signup_views
 
 app_name = "signup"
 

@@ -26,6 +26,7 @@ from django_tenants.utils import schema_exists
 from platform_.billing.enums import SignupStatus
 from platform_.billing.errors import CheckoutUnavailable, SubdomainUnavailable
 from platform_.billing.models import CouncilSignup
+from platform_.billing.services.provisioning import complete_checkout
 from platform_.billing.stripe_api import billing_enabled, stripe_client
 from tenants.enums import LifecycleStatus
 from tenants.models import Plan, Tenant, slug_validator
@@ -307,7 +308,8 @@ def check_checkout(signup: CouncilSignup, *, session_id: str = "") -> CouncilSig
     from the address bar that is not the sign up's own is ignored), and at most once every
     STRIPE_CHECK_INTERVAL_SECONDS per sign up, as the page polls. Side effects: one Stripe API
     call; a completed checkout handed to complete_checkout, exactly as the webhook would
-    (idempotent); an expired checkout marks the sign up EXPIRED. Stripe errors are logged and
+    (idempotent: it marks the sign up paid and queues the site's provisioning); an expired
+    checkout marks the sign up EXPIRED. Stripe errors are logged and
     the sign up returned unchanged: the webhook will come.
     """
     if signup.status != SignupStatus.CHECKOUT or not signup.checkout_session_id:
@@ -326,20 +328,11 @@ def check_checkout(signup: CouncilSignup, *, session_id: str = "") -> CouncilSig
         logger.warning("Could not read checkout %s: %s", signup.checkout_session_id, error)
         return signup
     if session.status == "complete":
-        complete_checkout_later(session.id)
+        complete_checkout(session.id)
     elif session.status == "expired":
         expire_signup(signup)
     signup.refresh_from_db()
     return signup
-
-
-def complete_checkout_later(session_id: str) -> None:
-    """Hand a completed checkout to billing's provisioning, as the webhook does."""
-    from platform_.billing.services.checkout import (  # noqa: PLC0415 -- until merged with A
-        complete_checkout,
-    )
-
-    complete_checkout(session_id)
 
 
 @transaction.atomic
