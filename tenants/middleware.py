@@ -57,9 +57,10 @@ def forget_cached_hosts(hostnames) -> None:
 
 # Writes a suspended tenant still allows: signing in and out change no council data.
 READ_ONLY_ALLOWED_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/authenticate/")
-# And exactly these addresses: opening Stripe's billing portal (platform_/billing), since paying
-# is how a suspended council opens its site again. It changes nothing in the council's schema.
-READ_ONLY_ALLOWED_EXACT = frozenset({"/manage/billing/portal/"})
+# And exactly these addresses: opening Stripe's billing portal, or a checkout to subscribe again
+# (platform_/billing), since paying is how a suspended council opens its site again. Neither
+# changes anything in the council's schema.
+READ_ONLY_ALLOWED_EXACT = frozenset({"/manage/billing/portal/", "/manage/billing/reactivate/"})
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

@@ -9,4 +9,5 @@ app_name = "billing"
 urlpatterns = [
     path("manage/billing/", manage_views.ManageBillingView.as_view(), name="manage"),
     path("manage/billing/portal/", manage_views.BillingPortalView.as_view(), name="portal"),
+    path("manage/billing/reactivate/", manage_views.ReactivateView.as_view(), name="reactivate"),
 ]

@@ -11,12 +11,30 @@ from django.utils.formats import date_format
 
 from platform_.billing.enums import StripeStatus
 from platform_.billing.models import Subscription
+from platform_.billing.stripe_api import billing_enabled
 from tenants.enums import LifecycleStatus
 from tenants.models import Tenant
 
 
 def subscription_of(tenant: Tenant) -> Subscription | None:
     return Subscription.objects.filter(tenant=tenant).first()
+
+
+# Subscriptions Stripe's portal cannot bring back: the council needs a new one.
+ENDED = (StripeStatus.CANCELED, StripeStatus.INCOMPLETE_EXPIRED)
+
+
+def can_reactivate(tenant: Tenant, subscription: Subscription | None) -> bool:
+    """A council whose subscription ended, not yet closed, with a plan that can be charged."""
+    return (
+        billing_enabled()
+        and subscription is not None
+        and bool(subscription.stripe_customer_id)
+        and subscription.stripe_status in ENDED
+        and tenant.status != LifecycleStatus.CLOSED
+        and tenant.plan_id is not None
+        and bool(tenant.plan.stripe_price_id)
+    )
 
 
 def _day(moment: datetime | None) -> str:
@@ -30,6 +48,8 @@ class BillingSummary:
     rows: list[tuple[str, str]] = field(default_factory=list)
     warning: str = ""
     can_open_portal: bool = False
+    # The plan a council whose subscription ended may subscribe to again ("" if it may not).
+    reactivate_plan: str = ""
 
 
 def billing_summary(tenant: Tenant, subscription: Subscription | None) -> BillingSummary:
@@ -39,6 +59,8 @@ def billing_summary(tenant: Tenant, subscription: Subscription | None) -> Billin
     if subscription is None:
         return summary
     summary.can_open_portal = bool(subscription.stripe_customer_id)
+    if can_reactivate(tenant, subscription):
+        summary.reactivate_plan = tenant.plan.name
     status = subscription.stripe_status
     if status == StripeStatus.TRIALING:
         summary.rows.append(("Status", "Free trial"))
@@ -79,7 +101,11 @@ def billing_summary(tenant: Tenant, subscription: Subscription | None) -> Billin
     if tenant.status == LifecycleStatus.SUSPENDED:
         summary.warning = (
             "Your site is read-only: people can look but not change anything. Public pages and"
-            " certificate checks still work. Pay or renew through the billing portal to open it"
-            " again."
+            " certificate checks still work. "
+            + (
+                "Subscribe again to open it."
+                if summary.reactivate_plan
+                else "Pay through the billing portal to open it again."
+            )
         )
     return summary

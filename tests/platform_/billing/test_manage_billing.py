@@ -198,3 +198,72 @@ def test_an_officer_of_alpha_reaches_nothing_of_betas_billing(
     assert session["customer"] == beta.stripe_customer_id
     assert session["return_url"] == "http://beta.localhost/manage/billing/"
     assert response.status_code == 303
+
+
+def cancelled_and_suspended(fake_stripe, tenant, plan) -> Subscription:
+    subscription = subscribe(
+        fake_stripe, tenant, plan, stripe_status=StripeStatus.CANCELED, canceled_at=NOW
+    )
+    tenant.status = LifecycleStatus.SUSPENDED
+    tenant.save(update_fields=["status"])
+    return subscription
+
+
+def test_a_council_whose_subscription_ended_subscribes_again_and_opens(
+    fake_stripe, officer_client, tenant_a, annual_plan
+):
+    old = cancelled_and_suspended(fake_stripe, tenant_a, annual_plan)
+    fake_stripe.webhook_target = None  # the billing page's way back does the work
+    page = officer_client.get("/manage/billing/").content.decode()
+    assert "Subscribe again to the Council plan" in page
+
+    response = officer_client.post("/manage/billing/reactivate/")
+
+    (session,) = fake_stripe.checkout_sessions.values()
+    assert response.status_code == 303
+    assert response["Location"] == session["url"]
+    assert session["customer"] == old.stripe_customer_id
+    assert session["metadata"] == {"reactivate_tenant": str(tenant_a.pk)}
+    assert session["_line_items"] == [{"price": annual_plan.stripe_price_id, "quantity": 1}]
+    assert session["success_url"] == (
+        "http://alpha.localhost/manage/billing/?session_id={CHECKOUT_SESSION_ID}"
+    )
+
+    fake_stripe.pay_checkout(session["id"])
+    back = officer_client.get(f"/manage/billing/?session_id={session['id']}")
+
+    assert (back.status_code, back["Location"]) == (302, "/manage/billing/")
+    tenant_a.refresh_from_db()
+    subscription = Subscription.objects.get(tenant=tenant_a)
+    assert tenant_a.status == LifecycleStatus.ACTIVE
+    assert subscription.stripe_subscription_id == session["subscription"]
+    assert subscription.stripe_status == StripeStatus.ACTIVE
+    assert ">Active</dd>" in officer_client.get("/manage/billing/").content.decode()
+
+
+def test_subscribing_again_is_not_offered_while_a_subscription_lives(
+    fake_stripe, officer_client, tenant_a, annual_plan
+):
+    subscribe(fake_stripe, tenant_a, annual_plan)
+    assert "Subscribe again" not in officer_client.get("/manage/billing/").content.decode()
+    response = officer_client.post("/manage/billing/reactivate/")
+    assert response.status_code == 200
+    assert fake_stripe.checkout_sessions == {}
+
+
+def test_a_reactivation_of_beta_cannot_be_claimed_on_alphas_host(
+    fake_stripe, officer_client, client_b, tenant_a, tenant_b, officer_b, annual_plan
+):
+    cancelled_and_suspended(fake_stripe, tenant_a, annual_plan)
+    cancelled_and_suspended(fake_stripe, tenant_b, annual_plan)
+    fake_stripe.webhook_target = None
+    login(client_b, tenant_b, officer_b).post("/manage/billing/reactivate/")
+    (session,) = fake_stripe.checkout_sessions.values()
+    fake_stripe.pay_checkout(session["id"])
+
+    officer_client.get(f"/manage/billing/?session_id={session['id']}")
+
+    tenant_a.refresh_from_db()
+    tenant_b.refresh_from_db()
+    assert (tenant_a.status, tenant_b.status) == (LifecycleStatus.SUSPENDED,) * 2
+    assert Subscription.objects.get(tenant=tenant_a).stripe_status == StripeStatus.CANCELED
