@@ -12,7 +12,9 @@ again in any order.
 Webhooks go to ``webhook_target``: a URL (POSTed to, as Stripe does), a callable
 ``(payload, signature_header) -> status`` (tests pass the Django test client, so delivery runs in
 the caller's thread and database transaction), or None (only recorded). Events are delivered after
-the state change is released, so a receiver may call back into the API.
+the state change is released, so a receiver may call back into the API. A callable is given the
+events of control methods at once, and those of API calls and hosted pages (made in the server's
+threads) when the test calls ``deliver_pending()``.
 
     python infra/dev/fake_stripe.py --port 12111 --secret whsec_dev \
         --webhook-url http://localhost:8000/stripe/webhook/ --price price_dev_annual:120000:year
@@ -48,6 +50,8 @@ INTERVAL_SECONDS = {"day": DAY, "week": 7 * DAY, "month": 30 * DAY, "year": 365 
 CURRENCY_SYMBOLS = {"gbp": "£", "usd": "$", "eur": "€"}
 
 WebhookTarget = str | Callable[[str, str], int] | None
+# Set in the server's own threads: events made there are not given to a callable target.
+_serving = threading.local()
 
 
 class StripeError(Exception):
@@ -197,6 +201,7 @@ class FakeStripe:
             self.events: list[dict] = []
             # (event id, answer: an HTTP status, or the error's text) per delivery attempt.
             self.deliveries: list[tuple[str, int | str]] = []
+            self.pending: list[dict] = []
             self.requests: list[tuple[str, str]] = []
             self._idempotent: dict[str, tuple[int, dict]] = {}
             self.clock_offset = 0
@@ -397,6 +402,20 @@ class FakeStripe:
         return answer
 
     def _deliver_all(self, events: list[dict]) -> list[dict]:
+        if callable(self.webhook_target) and getattr(_serving, "request", False):
+            # A callable runs in the test's own thread and database transaction, never in the
+            # server's: events of an API call or a hosted page wait for ``deliver_pending``.
+            with self._lock:
+                self.pending.extend(events)
+            return events
+        for event in events:
+            self.deliver(event)
+        return events
+
+    def deliver_pending(self) -> list[dict]:
+        """Deliver the events that API calls and hosted pages made for a callable target."""
+        with self._lock:
+            events, self.pending = self.pending, []
         for event in events:
             self.deliver(event)
         return events
@@ -406,6 +425,7 @@ class FakeStripe:
     def pay_checkout(self, session_id: str) -> list[dict]:
         """The customer pays on the hosted page: customer, subscription (trialing when the
         session asked for trial days), a paid invoice; then the events, delivered."""
+        self.expire_due_sessions()
         with self._lock:
             session = self._session(session_id)
             if session["status"] != "open":
@@ -479,6 +499,18 @@ class FakeStripe:
                 self._event("invoice.paid", invoice),
                 self._event("checkout.session.completed", self._public(session)),
             ]
+        return self._deliver_all(events)
+
+    def expire_due_sessions(self) -> list[dict]:
+        """Expire every open Checkout Session past its ``expires_at``, as Stripe does by itself
+        (the CLI runs this every few seconds; tests after ``advance``). The events, delivered."""
+        with self._lock:
+            now = self.now()
+            events = []
+            for session in self.checkout_sessions.values():
+                if session["status"] == "open" and session["expires_at"] <= now:
+                    session["status"] = "expired"
+                    events.append(self._event("checkout.session.expired", self._public(session)))
         return self._deliver_all(events)
 
     def expire_checkout(self, session_id: str) -> list[dict]:
@@ -814,6 +846,7 @@ class FakeStripe:
     # --- Hosted pages ----------------------------------------------------------------------
 
     def checkout_page(self, session_id: str) -> tuple[int, str]:
+        self.expire_due_sessions()
         with self._lock:
             session = self.checkout_sessions.get(session_id)
             if session is None:
@@ -921,6 +954,7 @@ class FakeStripe:
                 self._dispatch("DELETE")
 
             def _dispatch(self, method: str) -> None:
+                _serving.request = True
                 url = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
@@ -1058,7 +1092,9 @@ def main() -> None:
     print(f"Fake Stripe (test mode, no money taken) on {fake.url}", flush=True)
     fake.start()
     try:
-        fake._thread.join()
+        while True:
+            time.sleep(5)
+            fake.expire_due_sessions()
     except KeyboardInterrupt:
         fake.stop()
 

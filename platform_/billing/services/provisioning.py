@@ -53,13 +53,12 @@ def complete_checkout(session_id: str) -> CouncilSignup | None:
     any number of times, concurrently. Side effects: the sign up marked paid with its Stripe
     customer and subscription; ``provision_signup`` queued on commit while it has no site.
     """
-    session = retrieve_checkout_session(session_id)
-    signup = (
-        CouncilSignup.objects.select_for_update().filter(checkout_session_id=session_id).first()
-    )
-    if signup is None:
+    if not CouncilSignup.objects.filter(checkout_session_id=session_id).exists():
+        # Another site's checkout on the same Stripe account: not ours to ask Stripe about.
         logger.warning("Checkout session %s belongs to no sign up", session_id)
         return None
+    session = retrieve_checkout_session(session_id)
+    signup = CouncilSignup.objects.select_for_update().get(checkout_session_id=session_id)
     if session["status"] != "complete":
         return signup
     if str(signup.public_id) != (session.get("client_reference_id") or str(signup.public_id)):
@@ -141,13 +140,13 @@ def record_checkout_expired(session_id: str) -> CouncilSignup | None:
 
     Reads the session from Stripe. Side effects: the sign up's status set to expired.
     """
-    session = retrieve_checkout_session(session_id)
     signup = (
         CouncilSignup.objects.select_for_update().filter(checkout_session_id=session_id).first()
     )
-    if signup is None or session["status"] != "expired":
+    if signup is None or signup.status != SignupStatus.CHECKOUT:
         return signup
-    if signup.status == SignupStatus.CHECKOUT:
-        signup.status = SignupStatus.EXPIRED
-        signup.save(update_fields=["status"])
+    if retrieve_checkout_session(session_id)["status"] != "expired":
+        return signup
+    signup.status = SignupStatus.EXPIRED
+    signup.save(update_fields=["status"])
     return signup

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import stripe
 
+from infra.dev.fake_stripe import StripeError
 from platform_.billing.stripe_api import stripe_client
 from tests.fixtures.billing import STRIPE_WEBHOOK_SECRET
 
@@ -210,6 +215,8 @@ def test_subscription_updated_and_cancelled_through_the_api(fake_stripe, receive
     assert updated.cancel_at_period_end is True
     cancelled = client.v1.subscriptions.cancel(subscription_id)
     assert (cancelled.status, cancelled.canceled_at is not None) == ("canceled", True)
+    assert received[-1].type == "checkout.session.completed"  # the API call's: not yet given
+    fake_stripe.deliver_pending()
     assert [event.type for event in received][-2:] == [
         "customer.subscription.updated",
         "customer.subscription.deleted",
@@ -220,6 +227,7 @@ def test_expired_checkout_sends_its_event(fake_stripe, received):
     session = open_session(fake_stripe)
     stripe_client().v1.checkout.sessions.expire(session.id)
     assert stripe_client().v1.checkout.sessions.retrieve(session.id).status == "expired"
+    fake_stripe.deliver_pending()
     assert [event.type for event in received] == ["checkout.session.expired"]
     with pytest.raises(stripe.InvalidRequestError):
         stripe_client().v1.checkout.sessions.expire(session.id)
@@ -254,6 +262,7 @@ def test_hosted_checkout_page_pays_and_redirects(fake_stripe, received):
     assert paid.getheader("Location") == (
         f"http://localhost:8000/signup/done/?session_id={session.id}"
     )
+    fake_stripe.deliver_pending()
     assert [event.type for event in received][-1] == "checkout.session.completed"
 
 
@@ -284,6 +293,7 @@ def test_portal_page_cancels_the_subscription(fake_stripe, received):
     subscription_id = fake_stripe.checkout_sessions[session.id]["subscription"]
     assert cancelled.status == 303
     assert fake_stripe.subscriptions[subscription_id]["status"] == "canceled"
+    fake_stripe.deliver_pending()
     assert received[-1].type == "customer.subscription.deleted"
 
 
@@ -330,3 +340,47 @@ def test_an_unreachable_webhook_url_is_recorded_not_raised(fake_stripe):
     [(event_id, answer)] = fake_stripe.deliveries
     assert event_id == fake_stripe.events[0]["id"]
     assert isinstance(answer, str)
+
+
+def test_checkout_expires_by_itself_once_its_time_has_passed(fake_stripe, received):
+    session = open_session(fake_stripe)
+    fake_stripe.advance(seconds=3601)
+    with pytest.raises(StripeError):
+        fake_stripe.pay_checkout(session.id)
+    assert stripe_client().v1.checkout.sessions.retrieve(session.id).status == "expired"
+    assert [event.type for event in received] == ["checkout.session.expired"]
+    assert fake_stripe.expire_due_sessions() == []
+
+
+@pytest.mark.integration
+def test_command_line_server_serves_its_prices(settings):
+    """What `make run` starts: the prices it was given, refusing others."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "infra/dev/fake_stripe.py",
+            "--port",
+            str(port),
+            "--secret",
+            "whsec_cli",
+            "--price",
+            "price_dev_annual:120000:year",
+        ],
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().startswith("Fake Stripe (test mode, no money taken)")
+        settings.STRIPE_SECRET_KEY = "sk_test_cli"
+        settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+        price = stripe_client().v1.prices.retrieve("price_dev_annual")
+        assert (price.unit_amount, price.recurring.interval) == (120000, "year")
+        with pytest.raises(stripe.InvalidRequestError):
+            stripe_client().v1.prices.retrieve("price_other")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -18,6 +18,7 @@ from platform_.billing.enums import SignupStatus
 from platform_.billing.models import CouncilSignup, StripeEvent, Subscription
 from platform_.billing.services.provisioning import complete_checkout
 from platform_.billing.services.subscriptions import from_timestamp
+from platform_.billing.stripe_api import stripe_client
 from platform_.outbox.models import OutboxEmail
 from tenants.enums import LifecycleStatus
 from tenants.middleware import forget_cached_hosts
@@ -342,3 +343,26 @@ def test_payment_failed_emails_the_council_once_and_no_other(fake_stripe, annual
         recipient for recipient, subject in outbox_of(tenant) if "did not go through" in subject
     ] == ["grace@gamma.test"]
     assert outbox_of(tenant_a) == []
+
+
+def test_plan_changed_in_the_portal_changes_the_council_plan(
+    fake_stripe, trial_signup, annual_plan
+):
+    client = stripe_client()
+    subscription_id = trial_signup.stripe_subscription_id
+    item_id = client.v1.subscriptions.retrieve(subscription_id)["items"].data[0].id
+    with committed():
+        client.v1.subscriptions.update(
+            subscription_id,
+            params={
+                "items": [{"id": item_id, "price": annual_plan.stripe_price_id}],
+                "cancel_at_period_end": True,
+            },
+        )
+        assert [event["type"] for event in fake_stripe.deliver_pending()] == [
+            "customer.subscription.updated"
+        ]
+    tenant = tenant_of(trial_signup)
+    row = Subscription.objects.get(tenant=tenant)
+    assert tenant.plan == annual_plan
+    assert (row.stripe_price_id, row.cancel_at_period_end) == (annual_plan.stripe_price_id, True)

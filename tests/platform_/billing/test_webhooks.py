@@ -168,3 +168,14 @@ def test_recent_unprocessed_events_are_left_to_their_task(fake_stripe, expired_e
     receive_webhook(payload.encode(), header)
     with committed():
         assert requeue_unprocessed_events() == 0
+
+
+def test_event_of_a_checkout_that_is_not_ours_is_processed_without_asking_stripe(fake_stripe):
+    event = StripeEvent.objects.create(
+        stripe_id="evt_other_site",
+        type="checkout.session.completed",
+        payload={"data": {"object": {"id": "cs_test_of_another_site"}}},
+    )
+    asked = len(fake_stripe.requests)
+    assert process_event(event.pk) is True
+    assert len(fake_stripe.requests) == asked
