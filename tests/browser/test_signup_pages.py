@@ -18,13 +18,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from infra.dev.fake_stripe import FakeStripe
+from platform_.accounts.models import User
 from platform_.billing.models import CouncilSignup, StripeEvent, Subscription
 from platform_.outbox.models import OutboxEmail
 from tenants.middleware import forget_cached_hosts
 from tenants.models import Plan, PlanInterval, Tenant
-from tests.helpers import subprocess_env
+from tests.helpers import TEST_PASSWORD, make_user, subprocess_env
 from tests.processes import start_worker, stop
 
 pytestmark = pytest.mark.browser
@@ -209,3 +211,37 @@ def test_the_progress_page_polls_and_announces_without_a_reload(
     finally:
         with django_db_blocker.unblock():
             CouncilSignup.objects.filter(pk=signup.pk).delete()
+
+
+def test_the_billing_page_is_accessible(billing_site, page, django_db_blocker):
+    with django_db_blocker.unblock():
+        alpha = Tenant.objects.get(slug="alpha")
+        officer = make_user(alpha, "browser.billing@alpha.test", is_council_officer=True)
+        subscription = Subscription.objects.create(
+            tenant=alpha,
+            stripe_customer_id="cus_browser_alpha",
+            stripe_subscription_id="sub_browser_alpha",
+            stripe_status="past_due",
+            past_due_since=timezone.now() - timedelta(days=3),
+            current_period_end=timezone.now() + timedelta(days=27),
+        )
+    try:
+        alpha_site = billing_site.replace("localhost", "alpha.localhost")
+        page.goto(alpha_site + "/accounts/login/")
+        page.get_by_label("Email").fill(officer.email)
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.goto(alpha_site + "/manage/billing/")
+
+        assert page.locator("h1").inner_text() == "Billing"
+        assert (
+            "We could not take your last payment."
+            in page.locator(".govuk-warning-text").inner_text()
+        )
+        assert page.get_by_role("button", name="Manage payment and plan").is_visible()
+        assert_accessible(page)
+    finally:
+        with django_db_blocker.unblock():
+            subscription.delete()
+            with tenant_context(alpha):
+                User.objects.filter(pk=officer.pk).delete()
