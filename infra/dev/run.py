@@ -94,6 +94,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.local")
+    # Links in emails and Stripe's way back must reach this server, on whichever port it runs.
+    os.environ.setdefault("SITE_PORT_SUFFIX", f":{PORT}")
     (ROOT / ".data").mkdir(exist_ok=True)
     billing = billing_setup(
         os.environ,
