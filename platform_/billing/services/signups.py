@@ -186,11 +186,26 @@ def open_checkout(signup: CouncilSignup) -> str:
     return session.url
 
 
-def sign_up_council(**details) -> tuple[CouncilSignup, str]:
+def sign_up_council(
+    *,
+    council_name: str,
+    kind: str,
+    slug: str,
+    officer_name: str,
+    officer_email: str,
+    plan: Plan,
+) -> tuple[CouncilSignup, str]:
     """The whole of a form's submission: hold the subdomain (committed first, so the hold stands
     while Stripe is asked), then open the checkout. Returns the sign up and the checkout address.
     Raises SubdomainUnavailable or CheckoutUnavailable."""
-    signup = start_signup(**details)
+    signup = start_signup(
+        council_name=council_name,
+        kind=kind,
+        slug=slug,
+        officer_name=officer_name,
+        officer_email=officer_email,
+        plan=plan,
+    )
     return signup, open_checkout(signup)
 
 
