@@ -135,6 +135,7 @@ class SignupView(View):
                 "previous": previous,
                 "problem": problem,
                 "platform_domain": settings.PLATFORM_DOMAIN,
+                "contact_email": settings.PLATFORM_CONTACT_EMAIL,
             },
         )
         return allow_forms_to_stripe(response)

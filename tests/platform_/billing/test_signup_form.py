@@ -303,3 +303,11 @@ def test_an_unpaid_sign_up_starting_again_after_paying_elsewhere_goes_to_its_pro
     response = platform_client.get(f"/signup/?again={signup.public_id}")
     assert response.status_code == 302
     assert response["Location"] == f"/signup/{signup.public_id}/"
+
+
+def test_with_no_plan_priced_the_form_says_whom_to_ask(fake_stripe, platform_client, settings):
+    settings.PLATFORM_CONTACT_EMAIL = "councils@cocharter.example"
+    Plan.objects.create(name="Unpriced", price_pence=100, stripe_price_id="")
+    html = platform_client.get("/signup/").content.decode()
+    assert "No plan can be bought online at the moment." in html
+    assert 'href="mailto:councils@cocharter.example"' in html
