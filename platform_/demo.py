@@ -4,17 +4,23 @@ Part of the composition root (like the URL confs and the beat schedule): it comp
 charters and accreditation, which is why it lives above them all and none of them imports it.
 """
 
+import json
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from accreditation.demo import seed_accreditation_demo
 from charters.demo import seed_charter_demo
 from platform_.accounts.models import User
-from tenants.models import Tenant
+from tenants.models import Plan, Tenant
 from tenants.services import ensure_platform, provision_tenant
 
 DEMO_SLUG = "demo"
+# The plans offered on the platform home in development. `make run` starts the fake Stripe server
+# with these same prices (infra/dev/run.py reads the file too), so a sign up can be paid locally.
+DEMO_PLANS_FILE = settings.BASE_DIR / "infra" / "dev" / "demo_plans.json"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed demo login, development only)
 # Printed by `make run`; development only (the demo is never created in production).
 DEMO_LOGINS = {
@@ -25,9 +31,19 @@ DEMO_LOGINS = {
 }
 
 
+def ensure_demo_plans() -> list[Plan]:
+    """The demo plans, created once by name: platform staff may edit them afterwards."""
+    plans = []
+    for spec in json.loads(DEMO_PLANS_FILE.read_text()):
+        plan, _ = Plan.objects.get_or_create(name=spec["name"], defaults=spec)
+        plans.append(plan)
+    return plans
+
+
 @transaction.atomic
 def ensure_demo_tenant() -> tuple[Tenant, bool]:
     ensure_platform()
+    ensure_demo_plans()
     if not User.objects.filter(email=DEMO_LOGINS["platform staff"][0]).exists():
         User.objects.create_superuser(
             DEMO_LOGINS["platform staff"][0], DEMO_PASSWORD, full_name="Platform admin"

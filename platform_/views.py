@@ -1,12 +1,11 @@
-"""Pages that belong to no single app: the platform landing page, tenant home and area hubs."""
+"""Pages that belong to no single app: the tenant home and area hubs, the accessibility page.
+
+The platform home shows the plans, so it lives in billing (platform_/billing/views/signup.py).
+"""
 
 from django.views.generic import TemplateView
 
 from platform_.accounts.permissions import RoleRequiredMixin
-
-
-class PlatformLandingView(TemplateView):
-    template_name = "platform/landing.html"
 
 
 class AccessibilityStatementView(TemplateView):

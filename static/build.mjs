@@ -24,5 +24,7 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.
   recursive: true,
 });
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
-cpSync(join(root, "static", "src", "init.mjs"), join(out, "js", "init.mjs"));
+for (const script of ["init.mjs", "signup_progress.mjs"]) {
+  cpSync(join(root, "static", "src", script), join(out, "js", script));
+}
 console.log("built static/build");

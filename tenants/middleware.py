@@ -81,6 +81,10 @@ CLOSED_ALLOWED_PATHS = (
     "/branding.css",
     "/branding/logo",
 )
+# And exactly these addresses: opening Stripe's billing portal, or a checkout to subscribe again
+# (platform_/billing), since paying is how a suspended council opens its site again. Neither
+# changes anything in the council's schema.
+READ_ONLY_ALLOWED_EXACT = frozenset({"/manage/billing/portal/", "/manage/billing/reactivate/"})
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -103,6 +107,7 @@ class TenantLifecycleMiddleware:
                 tenant.status in [*LifecycleStatus.read_only(), LifecycleStatus.CLOSED]
                 and request.method not in SAFE_METHODS
                 and not request.path.startswith(READ_ONLY_ALLOWED_PATHS)
+                and request.path not in READ_ONLY_ALLOWED_EXACT
             ):
                 return render(request, "tenants/read_only.html", {"tenant": tenant}, status=403)
         return self.get_response(request)

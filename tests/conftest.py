@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.fixtures.awards",
     "tests.fixtures.billing",
     "tests.fixtures.plans",
+    "tests.fixtures.signups",
 ]
 
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}

@@ -1,14 +1,19 @@
 """`make run`: migrate, create the demo tenant once, then run web, worker and beat together.
 
-Started by infra/dev/services.py, so DATABASE_URL and REDIS_URL are already set. A child that
+Started by infra/dev/services.py, so DATABASE_URL and REDIS_URL are already set. Without a
+STRIPE_SECRET_KEY it also runs the local fake Stripe server (infra/dev/fake_stripe.py) with the
+demo plans' prices, and points web, worker and beat at it: councils can sign up and "pay" at
+/signup/ with no Stripe account, in a clearly labelled test mode. A child that
 exits is started again after a short wait (doubling from 1 s); one that keeps exiting (5 times in a
 minute) stops everything with a message saying which and why. Ctrl-C stops everything this started.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +26,58 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 PORT = os.environ.get("PORT", "8000")
+DEMO_PLANS_FILE = ROOT / "infra" / "dev" / "demo_plans.json"
+# Test values for the fake server only: never a real key.
+FAKE_STRIPE_SECRET_KEY = "sk_test_fake_local_development"  # noqa: S105 (fake server only)
+FAKE_STRIPE_WEBHOOK_SECRET = "whsec_fake_local_development"  # noqa: S105 (fake server only)
+
+
+@dataclass
+class Billing:
+    """How `make run` bills: the fake server's command (None with a real key), the environment
+    every child gets, and the start banner's line."""
+
+    command: list[str] | None
+    environment: dict[str, str]
+    banner: str
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def billing_setup(environ: Mapping[str, str], *, web_port: str, stripe_port: int) -> Billing:
+    """With STRIPE_SECRET_KEY set, Stripe as configured; otherwise the fake Stripe server on
+    ``stripe_port``, knowing the demo plans' prices, posting its webhooks to the web process."""
+    if environ.get("STRIPE_SECRET_KEY"):
+        mode = "test mode" if environ["STRIPE_SECRET_KEY"].startswith("sk_test_") else "LIVE"
+        return Billing(None, {}, f"Billing: Stripe ({mode}, key from STRIPE_SECRET_KEY)")
+    base = f"http://127.0.0.1:{stripe_port}"
+    command = [
+        PYTHON,
+        str(ROOT / "infra" / "dev" / "fake_stripe.py"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(stripe_port),
+        "--secret",
+        FAKE_STRIPE_WEBHOOK_SECRET,
+        "--webhook-url",
+        f"http://localhost:{web_port}/stripe/webhook/",
+    ]
+    for plan in json.loads(DEMO_PLANS_FILE.read_text()):
+        command += [
+            "--price",
+            f"{plan['stripe_price_id']}:{plan['price_pence']}:{plan['interval']}",
+        ]
+    environment = {
+        "STRIPE_SECRET_KEY": FAKE_STRIPE_SECRET_KEY,
+        "STRIPE_WEBHOOK_SECRET": FAKE_STRIPE_WEBHOOK_SECRET,
+        "STRIPE_API_BASE": base,
+    }
+    return Billing(command, environment, f"Billing: test mode, fake Stripe at {base}/")
 
 
 def manage(*args: str) -> None:
@@ -37,7 +94,16 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.local")
+    # Links in emails and Stripe's way back must reach this server, on whichever port it runs.
+    os.environ.setdefault("SITE_PORT_SUFFIX", f":{PORT}")
     (ROOT / ".data").mkdir(exist_ok=True)
+    billing = billing_setup(
+        os.environ,
+        web_port=PORT,
+        stripe_port=int(os.environ.get("FAKE_STRIPE_PORT") or free_port()),
+    )
+    # Every child (and the commands below) inherits it: web, worker and beat all use Stripe.
+    os.environ.update(billing.environment)
     manage("migrate_schemas", "--shared", "-v", "0")
     manage("setup_platform")
     # Tenant schemas (and the template) after the public one: the template is a Tenant row.
@@ -45,6 +111,7 @@ def main() -> int:
     manage("seed_demo")
 
     processes = {
+        **({"fake stripe": billing.command} if billing.command else {}),
         "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{PORT}", "--noreload"],
         "worker": [
             PYTHON,
@@ -75,6 +142,8 @@ def main() -> int:
         f"\nCoCharter is starting (web, worker, beat). Ctrl-C stops it.\n"
         f"  Platform:     http://localhost:{PORT}/  (staff admin at /admin/)\n"
         f"  Demo council: http://demo.localhost:{PORT}/\n"
+        f"  Sign up a council: http://localhost:{PORT}/signup/\n"
+        f"  {billing.banner}\n"
         f"  Logins: see above (password demo-password-2026); emails land in .data/mail/\n",
         flush=True,
     )

@@ -194,6 +194,8 @@ RATE_LIMITS = {
     # for flooding officers' inboxes or guessing certificate numbers.
     "accreditation.raise_concern": "5/h/ip",
     "accreditation.lookup_certificate": "30/m/ip,300/h/ip",
+    # A council signs up once; each attempt holds a subdomain and opens a Stripe checkout.
+    "billing.signup": "10/h/ip",
 }
 
 # --- Templates and forms --------------------------------------------------------------------------
@@ -363,6 +365,8 @@ BILLING_PAST_DUE_GRACE_DAYS = env.int("BILLING_PAST_DUE_GRACE_DAYS", default=14)
 # is dropped.
 BILLING_CANCELLED_CLOSE_AFTER_DAYS = env.int("BILLING_CANCELLED_CLOSE_AFTER_DAYS", default=30)
 TENANT_CLOSED_RETENTION_DAYS = env.int("TENANT_CLOSED_RETENTION_DAYS", default=90)
+# Where councils write to the platform team: shown when online sign up is off or a sign up failed.
+PLATFORM_CONTACT_EMAIL = env("PLATFORM_CONTACT_EMAIL", default=f"support@{PLATFORM_DOMAIN}")
 
 # --- Data exports (platform_.exports) -------------------------------------------------------------
 # Days a council's export zip is kept before beat deletes it (a closed council's are kept until

@@ -69,6 +69,7 @@ AREAS = {
     "/manage/": "tenant.manage",
     "/manage/people/": "tenant.manage",
     "/manage/people/invite/": "tenant.invite_people",
+    "/manage/billing/": "tenant.manage",
     "/assess/": "tenant.assess",
     "/org/": "charters.register_organisation",
 }

@@ -21,7 +21,7 @@ from django.utils import timezone
 from platform_.background import enqueue_on_commit
 from platform_.billing import tasks
 from platform_.billing.models import StripeEvent
-from platform_.billing.services import provisioning, subscriptions
+from platform_.billing.services import portal, provisioning, subscriptions
 from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,15 @@ def _invoice_paid(event: StripeEvent) -> None:
         subscriptions.sync_subscription(subscription_id)
 
 
+def _checkout_completed(event: StripeEvent) -> None:
+    """A paid checkout is either a new council's sign up or a cancelled council subscribing
+    again; each service reads the session from Stripe and ignores one that is not its own. The
+    reactivation must not wait for the officer's browser to come back to the billing page."""
+    session_id = _object_id(event)
+    if provisioning.complete_checkout(session_id) is None:
+        portal.complete_reactivation(session_id)
+
+
 def _trial_will_end(event: StripeEvent) -> None:
     subscription_id = _object_id(event)
     subscriptions.sync_subscription(subscription_id)
@@ -88,7 +97,7 @@ def _trial_will_end(event: StripeEvent) -> None:
 
 # Each takes the stored event and reads from Stripe what it acts on; only ids come from the event.
 HANDLERS: dict[str, Callable[[StripeEvent], object]] = {
-    "checkout.session.completed": lambda event: provisioning.complete_checkout(_object_id(event)),
+    "checkout.session.completed": _checkout_completed,
     "checkout.session.expired": lambda event: provisioning.record_checkout_expired(
         _object_id(event)
     ),
