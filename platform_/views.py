@@ -1,8 +1,10 @@
-"""Pages that belong to no single app: the platform landing page, tenant home and area hubs."""
+"""Pages that belong to no single app: the platform landing page, tenant home, accessibility.
+
+The council dashboard at /manage/ reads from charters and accreditation, which the kernel may
+not import: it lives in platform_.dashboard.
+"""
 
 from django.views.generic import TemplateView
-
-from platform_.accounts.permissions import RoleRequiredMixin
 
 
 class PlatformLandingView(TemplateView):
@@ -15,8 +17,3 @@ class AccessibilityStatementView(TemplateView):
 
 class TenantHomeView(TemplateView):
     template_name = "pages/tenant_home.html"
-
-
-class ManageHubView(RoleRequiredMixin, TemplateView):
-    permission_required = "tenant.manage"
-    template_name = "pages/manage_hub.html"
