@@ -75,12 +75,13 @@ def _horizontal_bars(
     figures: Sequence[Figure],
     *,
     scale_max: int,
+    width: float = WIDTH,
     label_width: float = 180,
     row: float = 30,
     css_class=lambda index: "",
 ) -> tuple[list[Bar], float]:
     """Bars left to right from a label column, one row each; their height in units."""
-    room = WIDTH - label_width - VALUE_ROOM
+    room = width - label_width - VALUE_ROOM
     bars = []
     for index, figure in enumerate(figures):
         top = index * row + 4
@@ -227,17 +228,21 @@ def funnel_chart(stages: Sequence[Figure]) -> Chart:
 
 # The two top rungs: where the council wants organisations to be.
 TOP_RUNGS = 2
+# A principle's chart sits in a column about a third of the page wide: drawn narrower, so that
+# its words keep the size of the other charts' words.
+LADDER_WIDTH = 340
+LADDER_LABELS = 110
 
 
 def principle_summary(ladder: PrincipleLadder) -> str:
     total = ladder.organisations
     if not total:
-        return f"{ladder.principle}: no organisation has placed itself yet."
+        return "No organisation has placed itself yet."
     most = max(r.count for r in ladder.rungs)
     modes = [r.label for r in ladder.rungs if r.count == most]
     where = " and ".join(modes) if len(modes) <= 2 else ", ".join(modes[:-1]) + f" and {modes[-1]}"
     each = " each" if len(modes) > 1 else ""
-    return f"{ladder.principle}: {_plural(total, 'organisation')}, most at {where} ({most}{each})."
+    return f"{_plural(total, 'organisation')}, most at {where} ({most}{each})."
 
 
 def _top_share(ladder: PrincipleLadder) -> float:
@@ -270,7 +275,8 @@ def ladder_chart(ladders: Sequence[PrincipleLadder]) -> Chart:
         bars, height = _horizontal_bars(
             ladder.rungs,
             scale_max=highest,
-            label_width=130,
+            width=LADDER_WIDTH,
+            label_width=LADDER_LABELS,
             row=26,
             css_class=lambda rung: f"app-chart__bar--rung-{rung + 1}",
         )
@@ -281,6 +287,7 @@ def ladder_chart(ladders: Sequence[PrincipleLadder]) -> Chart:
                 "summary": principle_summary(ladder),
                 "bars": bars,
                 "height": height,
+                "width": LADDER_WIDTH,
             }
         )
     rung_labels = [r.label for r in ladders[0].rungs] if ladders else []
@@ -298,7 +305,7 @@ def ladder_chart(ladders: Sequence[PrincipleLadder]) -> Chart:
         horizontal=True,
         table=table,
         csv_name="ladder",
-        label_width=130,
+        label_width=LADDER_LABELS,
         note=(
             "Where each organisation places itself on the Ladder of Co-production, from coercion "
             "(lowest) to co-production (highest), in its latest submitted application."

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -17,8 +20,10 @@ from django_tenants.utils import tenant_context
 from accreditation.enums import AccreditationEvent, ApplicationStatus, DecisionOutcome
 from accreditation.models import AccreditationSettings, Application, Decision
 from platform_.audit.services import record_event
+from platform_.dashboard import selectors
 from platform_.dashboard.charts import funnel_summary, ladder_summary, signatures_summary
 from platform_.dashboard.selectors import Figure, MonthFigure, PrincipleLadder
+from platform_.demo import ensure_demo_tenant
 from tests.factories import (
     ApplicationFactory,
     AssignmentFactory,
@@ -320,8 +325,11 @@ def test_the_page_shows_the_figures_charts_summaries_and_tables(tenant_a, alpha)
         '<strong class="govuk-tag govuk-tag--orange">At their limit</strong>',
         "Of 10 applications started, 9 were submitted, 8 reached assessment, 6 were assessed "
         "and 3 awarded.",
-        "Alpha principle 1: 3 organisations, most at Co-design (2).",
-        "Alpha principle 3: no organisation has placed itself yet.",
+        '<h3 class="govuk-heading-s" id="ladder-1-title">Alpha principle 1</h3>\n'
+        '          <p class="govuk-body-s" id="ladder-1-summary">3 organisations, most at '
+        "Co-design (2).</p>",
+        'aria-labelledby="ladder-1-title ladder-1-summary"',
+        '<p class="govuk-body-s" id="ladder-3-summary">No organisation has placed itself yet.',
     ]:
         assert text in html
     # Every chart: a figure with its caption, summary, SVG labelled by the summary, table, CSV.
@@ -505,3 +513,31 @@ def test_the_ladder_summary_names_the_highest_and_lowest_principles():
     assert ladder_summary(ladders[:1]) == (
         "50% of the organisations placed on each principle are at R5 or R6."
     )
+
+
+# --- The demo council -------------------------------------------------------------------------
+
+
+def test_the_demo_councils_dashboard_has_a_story_to_tell(db):
+    tenant, _ = ensure_demo_tenant()
+    try:
+        with tenant_context(tenant):
+            months = selectors.signatures_per_month(timezone.localdate())
+            ladder = selectors.ladder()
+            median = selectors.median_days_to_decision()
+            funnel = selectors.application_funnel()
+    finally:
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / tenant.schema_name, ignore_errors=True)
+
+    assert sum(m.count > 0 for m in months) >= 9  # signatures over most of the year
+    assert months[-1].count > months[0].count  # and more of them lately
+    assert {r.key for lad in ladder for r in lad.rungs if r.count} == {
+        "consultation",
+        "engagement",
+        "co_design",
+        "co_production",
+    }
+    # Weeks, not the seconds the demo took to build; every stage of the funnel has someone.
+    assert median.decisions >= 2 and 18 <= median.days <= 46
+    counts = [stage.count for stage in funnel]
+    assert counts == sorted(counts, reverse=True) and counts[-1] >= 1
