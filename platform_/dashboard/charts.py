@@ -10,7 +10,7 @@ places, never by colour alone. SVG fills print, unlike CSS backgrounds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
@@ -67,8 +67,8 @@ class Chart:
     width: int = WIDTH
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun if count == 1 else noun + 's'}"
 
 
 def _horizontal_bars(
@@ -78,7 +78,7 @@ def _horizontal_bars(
     width: float = WIDTH,
     label_width: float = 180,
     row: float = 30,
-    css_class=lambda index: "",
+    css_class: Callable[[int], str] = lambda index: "",
 ) -> tuple[list[Bar], float]:
     """Bars left to right from a label column, one row each; their height in units."""
     room = width - label_width - VALUE_ROOM
@@ -129,7 +129,7 @@ def signatures_summary(months: Sequence[MonthFigure]) -> str:
             text += f" Signatures fell from {before.count} in {_month(before)}"
             text += f" to {last.count} in {_month(last)}."
         else:
-            text += f" There were {last.count} in both {_month(before)} and {_month(last)}."
+            text += f" Signatures held at {last.count} in {_month(before)} and {_month(last)}."
         text += f" {_month(now)} so far: {now.count}."
     return text
 

@@ -475,8 +475,8 @@ def months(*counts: int) -> list[MonthFigure]:
         ),
         (
             (0, 1, 1, 0),
-            "2 signatures in the last 4 months, the most in July 2026 (1). There were 1 in both "
-            "June and July. August so far: 0.",
+            "2 signatures in the last 4 months, the most in July 2026 (1). Signatures held at 1 "
+            "in June and July. August so far: 0.",
         ),
         ((0, 0, 0, 0), "No organisation signed the charter in the last 4 months."),
     ],
