@@ -97,13 +97,18 @@ def assessor_queue(user) -> QuerySet[Assignment]:
     )
 
 
-def open_assignment_count(user) -> int:
+def open_assignments() -> QuerySet[Assignment]:
+    """Assignments that count against an assessor's capacity: not recommended yet, no conflict,
+    on an application still open (the council dashboard counts them per assessor too)."""
     return Assignment.objects.filter(
-        assessor=user,
         completed_at__isnull=True,
         has_conflict=False,
         application__status__in=ApplicationStatus.open(),
-    ).count()
+    )
+
+
+def open_assignment_count(user) -> int:
+    return open_assignments().filter(assessor=user).count()
 
 
 def application_detail(pk: int) -> Application:

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from platform_ import views
+from platform_.dashboard.views import DashboardCsvView, DashboardView
 from tenants.views import BrandingLogoView, BrandingStylesheetView
 
 urlpatterns = [
@@ -10,7 +11,12 @@ urlpatterns = [
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("branding.css", BrandingStylesheetView.as_view(), name="branding.css"),
     path("branding/logo", BrandingLogoView.as_view(), name="branding.logo"),
-    path("manage/", views.ManageHubView.as_view(), name="manage"),
+    path("manage/", DashboardView.as_view(), name="manage"),
+    path(
+        "manage/dashboard/<slug:name>.csv",
+        DashboardCsvView.as_view(),
+        name="manage.dashboard.csv",
+    ),
     path("", include("charters.urls")),
     path("", include("accreditation.urls")),
     path("", include("platform_.accounts.urls")),

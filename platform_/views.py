@@ -1,11 +1,11 @@
-"""Pages that belong to no single app: the tenant home and area hubs, the accessibility page.
+"""Pages that belong to no single app: the accessibility page.
 
-The platform home shows the plans, so it lives in billing (platform_/billing/views/signup.py).
+The platform home shows the plans, so it lives in billing (platform_/billing/views/signup.py);
+the council dashboard at /manage/ reads from charters and accreditation, which the kernel may
+not import: it lives in platform_.dashboard.
 """
 
 from django.views.generic import TemplateView
-
-from platform_.accounts.permissions import RoleRequiredMixin
 
 
 class AccessibilityStatementView(TemplateView):
@@ -14,8 +14,3 @@ class AccessibilityStatementView(TemplateView):
 
 class TenantHomeView(TemplateView):
     template_name = "pages/tenant_home.html"
-
-
-class ManageHubView(RoleRequiredMixin, TemplateView):
-    permission_required = "tenant.manage"
-    template_name = "pages/manage_hub.html"

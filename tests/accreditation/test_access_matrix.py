@@ -160,12 +160,17 @@ MATRIX: dict[str, Url] = {
     # Public pages about the organisation.
     "charters:register.entry": Url(organisation, always(SIGNED_IN), anonymous="public"),
     "charters:badge": Url(organisation, always(SIGNED_IN), anonymous="public"),
+    # The council dashboard's CSVs (counts, assessors' names, principles): officers only. The
+    # ladder names the world's principles, so the twin tenant test sees whose they are.
+    "manage.dashboard.csv": Url(lambda w, r: {"name": "ladder"}, always(OFFICER)),
 }
 
 # Pages that list applications but take no id: in the matrix too, though not in the URL check.
 LISTS: dict[str, Url] = {
     "accreditation:manage.applications": Url(lambda w, r: {}, always(OFFICER)),
     "accreditation:assess.queue": Url(lambda w, r: {}, always(ASSESSORS)),
+    # The council dashboard: counts of applications, awards ending, assessors' load.
+    "manage": Url(lambda w, r: {}, always(OFFICER)),
 }
 
 NOT_APPLICATION_DATA = {

@@ -105,6 +105,7 @@ def test_applicant_pages(server_url, browser, council):
 def test_officer_pages(server_url, browser, council):
     base = server_url.format(host="delta.localhost")
     paths = [
+        "/manage/",  # the dashboard, with the demo's figures and charts
         "/manage/accreditation/",
         "/manage/accreditation/settings/",
         "/manage/accreditation/levels/add/",
