@@ -21,6 +21,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 PORT = os.environ.get("PORT", "8000")
+# Read by platform_/settings/local.py, so `manage.py` run by hand (create_council) prints and
+# emails the same address as the server started here.
+SITE_ENV_FILE = ROOT / ".data" / "site.env"
+
+
+def site_environment(port: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The settings that make links name the port runserver really listens on.
+
+    Links in emails and the address create_council prints are built from SITE_PORT_SUFFIX
+    (``Tenant.build_url``); with ``PORT=8001 make run`` they must say :8001, not the default
+    :8000. An explicit SITE_PORT_SUFFIX (a proxy in front, say) wins.
+    """
+    return {"SITE_PORT_SUFFIX": environ.get("SITE_PORT_SUFFIX", f":{port}")}
 
 
 def manage(*args: str) -> None:
@@ -38,6 +51,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop_on_signal)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.local")
     (ROOT / ".data").mkdir(exist_ok=True)
+    site_env = site_environment(PORT, os.environ)
+    os.environ.update(site_env)  # inherited by every child below
+    SITE_ENV_FILE.write_text("".join(f"{key}={value}\n" for key, value in site_env.items()))
     manage("migrate_schemas", "--shared", "-v", "0")
     manage("setup_platform")
     # Tenant schemas (and the template) after the public one: the template is a Tenant row.
