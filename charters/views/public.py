@@ -123,6 +123,8 @@ REGISTER_COLUMNS = [
     # Added last, so existing readers of the columns before them keep working.
     "charter_status",
     "charter_status_expires_on",
+    # The JSON lists every pledge with its state; the CSV counts each state, "in progress" too.
+    "pledges_in_progress",
 ]
 
 
@@ -146,6 +148,7 @@ class RegisterCsvView(View):
                         states.count("overdue"),
                         row["charter_status"],
                         row["charter_status_expires_on"],
+                        states.count("in progress"),
                     ]
                 )
             return csv_text(REGISTER_COLUMNS, rows)

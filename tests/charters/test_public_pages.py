@@ -1,9 +1,14 @@
+import csv
+import io
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters import selectors, services
+from tests.factories import OrganisationFactory, PledgeFactory, SignatureFactory
 from tests.fixtures.charters import next_year, register, sign
 from tests.helpers import make_user
 
@@ -118,7 +123,7 @@ def test_open_data_csv_and_json(signed_a, client_a):
     lines = csv_text.strip().splitlines()
     assert (
         lines[0] == "name,kind,town,postcode,area,website,charter_version,signed_on,"
-        "pledges_met,pledges_overdue,charter_status,charter_status_expires_on"
+        "pledges_met,pledges_overdue,charter_status,charter_status_expires_on,pledges_in_progress"
     )
     assert lines[1].startswith("Oakfield Primary School,School,Alphaton,WV1 1RE,Northside,,1,")
 
@@ -176,3 +181,35 @@ def test_public_caches_follow_changes_once_they_commit(
 @pytest.mark.parametrize("path", ["/charter/", "/register/", "/register.csv", "/register.json"])
 def test_public_pages_need_no_login(signed_a, client_a, path):
     assert client_a.get(path).status_code == 200
+
+
+def test_open_data_csv_counts_every_pledge_state_the_json_lists(tenant_a, published_a, client_a):
+    today = timezone.localdate()
+    # (met, in progress, overdue) pledges per organisation.
+    wanted = {"School A": (1, 2, 0), "School B": (0, 0, 3), "School C": (2, 1, 1), "D": (0, 0, 0)}
+    with tenant_context(tenant_a):
+        for name, (met, in_progress, overdue) in wanted.items():
+            signature = SignatureFactory(organisation=OrganisationFactory(name=name))
+            PledgeFactory.create_batch(met, signature=signature, met_on=today)
+            PledgeFactory.create_batch(in_progress, signature=signature)
+            PledgeFactory.create_batch(
+                overdue, signature=signature, target_date=today - timedelta(days=1)
+            )
+
+    rows = list(csv.DictReader(io.StringIO(client_a.get("/register.csv").content.decode())))
+    entries = json.loads(client_a.get("/register.json").content)["organisations"]
+
+    assert [row["name"] for row in rows] == [entry["name"] for entry in entries]
+    assert sorted(row["name"] for row in rows) == sorted(wanted)
+    for row, entry in zip(rows, entries, strict=True):
+        states = [pledge["state"] for pledge in entry["pledges"]]
+        counts = (states.count("met"), states.count("in progress"), states.count("overdue"))
+        assert counts == wanted[entry["name"]]
+        assert (
+            int(row["pledges_met"]),
+            int(row["pledges_in_progress"]),
+            int(row["pledges_overdue"]),
+        ) == counts
+        for column in ("kind", "town", "postcode", "area", "website", "signed_on"):
+            assert row[column] == str(entry[column])
+        assert row["charter_version"] == str(entry["charter_version"])
