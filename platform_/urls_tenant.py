@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from platform_ import views
-from tenants.views import BrandingLogoView, BrandingStylesheetView
+from tenants.views import BrandingLogoView, BrandingStylesheetView, ContactEmailView
 
 urlpatterns = [
     path("", views.TenantHomeView.as_view(), name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("branding.css", BrandingStylesheetView.as_view(), name="branding.css"),
     path("branding/logo", BrandingLogoView.as_view(), name="branding.logo"),
     path("manage/", views.ManageHubView.as_view(), name="manage"),
+    path("manage/contact/", ContactEmailView.as_view(), name="manage.contact"),
     path("", include("charters.urls")),
     path("", include("accreditation.urls")),
     path("", include("platform_.accounts.urls")),

@@ -260,6 +260,8 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CoCharter <no-reply@cocharter.localhost>")
+# Where people write to the platform itself (its own pages; a council's pages name the council's).
+PLATFORM_CONTACT_EMAIL = env("PLATFORM_CONTACT_EMAIL", default="support@cocharter.localhost")
 # A sender that claimed an email and then vanished (killed mid-send) holds it this long before the
 # sweep may send it again, with the same Message-ID. Longer than any SMTP conversation.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=15 * 60)

@@ -31,7 +31,10 @@ def test_create_council_prints_the_address_with_the_configured_port(db, settings
         "Created Gamma Council at http://gamma.localhost:8000/",
         "Invitation emailed to lead@gamma.test.",
     ]
-    assert Tenant.objects.get(slug="gamma").primary_domain == "gamma.localhost"
+    tenant = Tenant.objects.get(slug="gamma")
+    assert tenant.primary_domain == "gamma.localhost"
+    # Its pages name a real address from the start: the first officer's, until they change it.
+    assert tenant.contact_email == "lead@gamma.test"
 
 
 def test_make_run_links_name_the_port_it_serves_on():
