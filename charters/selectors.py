@@ -24,6 +24,11 @@ def current_version() -> CharterVersion | None:
     )
 
 
+def charter_published() -> bool:
+    """Whether the council has published any version of its charter yet."""
+    return CharterVersion.objects.published().exists()
+
+
 def draft_version() -> CharterVersion | None:
     return (
         CharterVersion.objects.filter(status=VersionStatus.DRAFT)

@@ -2,11 +2,12 @@
 
 from django.urls import include, path
 
+from charters.views.public import HomeView
 from platform_ import views
 from tenants.views import BrandingLogoView, BrandingStylesheetView, ContactEmailView
 
 urlpatterns = [
-    path("", views.TenantHomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("branding.css", BrandingStylesheetView.as_view(), name="branding.css"),
     path("branding/logo", BrandingLogoView.as_view(), name="branding.logo"),

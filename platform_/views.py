@@ -21,10 +21,6 @@ class AccessibilityStatementView(TemplateView):
         }
 
 
-class TenantHomeView(TemplateView):
-    template_name = "pages/tenant_home.html"
-
-
 class ManageHubView(RoleRequiredMixin, TemplateView):
     permission_required = "tenant.manage"
     template_name = "pages/manage_hub.html"

@@ -8,13 +8,49 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters import selectors, services
+from tenants.services import update_contact_email
 from tests.factories import OrganisationFactory, PledgeFactory, SignatureFactory
 from tests.fixtures.charters import next_year, register, sign
 from tests.helpers import make_user
 
 
-def test_charter_page_is_not_found_before_publication(client_a):
-    assert client_a.get("/charter/").status_code == 404
+@pytest.mark.parametrize("path", ["/charter/", "/charter/easy-read/"])
+def test_charter_pages_say_it_is_being_written_before_publication(tenant_a, client_a, path):
+    with tenant_context(tenant_a):
+        update_contact_email(tenant_a, contact_email="charter@alpha.test", acting_user=None)
+
+    response = client_a.get(path)
+
+    # 200, not 404: people are sent here (home page, posters) before the words exist.
+    assert response.status_code == 200
+    assert response.templates[0].name == "charters/charter/being_written.html"
+    html = response.content.decode()
+    assert "<title>Our charter is being written \u2013 Alpha City Council</title>" in html
+    assert '<h1 class="govuk-heading-xl">Our charter is being written</h1>' in html
+    assert (
+        'or to take part in writing it, contact <a class="govuk-link" '
+        'href="mailto:charter@alpha.test">charter@alpha.test</a>.' in html
+    )
+    # The draft is the officer's: nothing of it shows.
+    with tenant_context(tenant_a):
+        draft = selectors.draft_version()
+    assert draft.title not in html.split("<main")[1]
+
+
+def test_home_says_the_charter_is_being_written_until_it_is_published(
+    tenant_a, officer_a, client_a
+):
+    html = client_a.get("/").content.decode()
+    assert "Our charter is being written." in html
+    assert "Read our charter" not in html
+    assert 'href="/charter/easy-read/"' not in html
+
+    with tenant_context(tenant_a):
+        services.publish_version(selectors.draft_version(), acting_user=officer_a)
+
+    html = client_a.get("/").content.decode()
+    assert "Our charter is being written." not in html
+    assert '<a class="govuk-link" href="/charter/">Read our charter</a>' in html
 
 
 def test_charter_page_shows_the_published_version_not_the_draft(
