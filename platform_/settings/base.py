@@ -337,6 +337,10 @@ TENANT_CLOSED_RETENTION_DAYS = env.int("TENANT_CLOSED_RETENTION_DAYS", default=9
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Our own catalogues come before the apps': locale/en_GB gives allauth's strings our words
+# (sentence case, British English). The compiled .mo is committed, so installing needs no GNU
+# gettext; `make messages` compiles it again and a test fails when it is stale.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -88,6 +88,7 @@ def test_every_contact_in_a_template_names_a_real_route():
         if path.suffix not in {".html", ".txt"}:
             continue
         for number, line in enumerate(path.read_text().splitlines(), start=1):
+            line = re.sub(r"\{% comment %\}.*?\{% endcomment %\}", "", line)  # notes to us
             words = re.sub(r"\{[{%#].*?[}%#]\}|contact_\w+|\w+_contact\w*", "", line)
             if not re.search(r"\bcontact\b", words, re.IGNORECASE):
                 continue
