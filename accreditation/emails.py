@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accreditation.models import (
     Application,
@@ -104,7 +105,8 @@ def assessment_started(application: Application) -> int:
     to them). Returns how many leads were newly told."""
     return _to_leads(
         application,
-        subject=f"Assessors have started looking at {application.organisation.name}'s application",
+        subject=_("Assessors have started looking at %(organisation)s's application")
+        % {"organisation": application.organisation.name},
         template="accreditation/email/assessment_started.txt",
         dedup_key=f"accreditation.assessment_started:{application.pk}",
     )
