@@ -10,6 +10,7 @@ so a string from allauth's Python (a form label, a button) is caught as well as 
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -17,7 +18,13 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from django.conf import settings
 from django.core import mail
 from django_tenants.utils import tenant_context
 
@@ -156,7 +163,7 @@ def route_values(tenant_a, officer_a, person_a):
     """A real value for every parameter of an account route, so each page renders for real."""
     with tenant_context(tenant_a):
         unverified = EmailAddress.objects.create(
-            user=person_a, email="pat.new@alpha.test", verified=False, primary=False
+            user=officer_a, email="officer.new@alpha.test", verified=False, primary=False
         )
         invitation = account_services.invite_person(
             "new.assessor@alpha.test", role=Role.ASSESSOR, acting_user=officer_a
@@ -203,21 +210,46 @@ def visit(client, path: str) -> tuple[int, str]:
 def test_every_account_page_speaks_in_sentence_case_and_british_english(
     tenant_a, person_a, route_values, client_a, django_capture_on_commit_callbacks
 ):
+    secret = generate_totp_secret()
     with tenant_context(tenant_a):
         two_factor = make_user(tenant_a, "two@alpha.test")
-        TOTP.activate(two_factor, generate_totp_secret())
+        TOTP.activate(two_factor, secret)
         RecoveryCodes.activate(two_factor)
 
     def fresh(user=None):
-        # A new client for every page: some pages end the session (a password reset link
-        # signs out whoever opens it), and the next page must still be seen signed in.
         client = client_a.__class__(HTTP_HOST="alpha.localhost")
         return login(client, tenant_a, user) if user else client
 
+    def really_signed_in(email: str, secret: str = "") -> str:
+        """A session made by signing in for real (with the authenticator's code too), so the
+        pages that ask to confirm it is you (2FA settings, recovery codes) show themselves."""
+        client = fresh()
+        client.post("/accounts/login/", {"login": email, "password": TEST_PASSWORD})
+        if secret:
+            code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+            client.post("/accounts/2fa/authenticate/", {"code": code})
+        client.post("/accounts/reauthenticate/", {"password": TEST_PASSWORD})  # "it is me"
+        assert client.session.get("_auth_user_id"), email
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    sessions = {
+        "signed in": really_signed_in(person_a.email),
+        "with 2FA": really_signed_in(two_factor.email, secret),
+    }
+
+    def client_for(who: str, path: str):
+        # A password reset link, or another person's confirmation link, signs out whoever
+        # opens it: those pages get a session of their own, so the shared ones stay signed in.
+        if path.startswith((RESET_FROM_KEY, "/accounts/confirm-email/")) or who == "anonymous":
+            return fresh({"signed in": person_a, "with 2FA": two_factor}.get(who))
+        client = fresh()
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[who]
+        return client
+
     pages = {}
     for path in account_paths(route_values):
-        for who, user in (("anonymous", None), ("signed in", person_a), ("with 2FA", two_factor)):
-            client = fresh(user)
+        for who in ("anonymous", "signed in", "with 2FA"):
+            client = client_for(who, path)
             label = path
             if path.startswith(RESET_FROM_KEY) and not path.endswith("/done/"):
                 # Signing in changes what the reset token is made from: make it afresh.
@@ -228,8 +260,13 @@ def test_every_account_page_speaks_in_sentence_case_and_british_english(
             status, html = visit(client, path)
             if html:
                 pages[f"{label} ({who}, {status})"] = html
+    # Signed in for real, the two-factor pages show themselves, not "confirm it is you".
+    assert 'name="code"' in pages["/accounts/2fa/totp/activate/ (signed in, 200)"]
+    assert "Recovery codes" in pages["/accounts/2fa/recovery-codes/ (with 2FA, 200)"]
+    assert (
+        "Turn off the authenticator app" in pages["/accounts/2fa/totp/deactivate/ (with 2FA, 200)"]
+    )
     # The reset link, opened while it works, shows the form to choose a new password.
-    assert [page for page, html in pages.items() if 'name="password1"' in html and "reset" in page]
     assert all('name="password1"' in html for page, html in pages.items() if "reset link" in page)
     # Half-way through signing in with two-factor authentication: the code page.
     halfway = fresh()
