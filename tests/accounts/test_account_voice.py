@@ -34,15 +34,15 @@ from tenants.services import update_contact_email
 from tests.helpers import TEST_PASSWORD, login, make_user
 from tests.urlconf import parameters, tenant_routes
 
-# Americanisms and words GOV.UK does not use, as people would read them.
+# American spellings, and words GOV.UK does not use ("sign up" and "log in" where the service says
+# "create an account" and "sign in"; "click", since not everyone uses a mouse).
 WRONG_WORDS = re.compile(
     r"\b(?:finaliz\w*|authoriz\w*|organiz\w*|recogniz\w*|realiz\w*|customiz\w*|minimiz\w*|"
-    r"colors?|centers?|canceled|canceling|favou?rs?\b(?<!favours)|favor\w*|"
+    r"colors?|centers?|canceled|canceling|favor\w*|"
     r"[Ss]ign[ -]?[Uu]p\b|Signup|E-mail|e-mail|Remember Me|[Ll]og ?[Ii]n|[Ll]og ?[Oo]ut|"
     r"[Ll]ogged (?:in|out)|"
     r"click)",
 )
-# "Sign up" is a verb people use, but the service's button says "Create an account".
 # Words that are names, so keep their capitals anywhere in a sentence.
 PROPER = re.compile(
     r"Charter Status|CoCharter|Alpha City Council|Alpha|GOV\.UK|Google Authenticator|"
@@ -138,7 +138,7 @@ def test_the_checks_catch_what_they_are_for():
         "word: 'finalize'",
         "word: 'Signup'",
     ]
-    assert problems_in("<h1>Keep me signed in</h1><p>Choose a colour.</p>") == []
+    assert problems_in("<h1>Keep me signed in</h1><p>Choose a colour, in our favour.</p>") == []
     assert problems_in("<p>Please contact us if it does not arrive.</p>") == [
         "unnamed: 'contact us'"
     ]
@@ -149,13 +149,10 @@ def test_the_checks_catch_what_they_are_for():
 
 @pytest.fixture
 def person_a(tenant_a):
-    user = make_user(tenant_a, "pat@alpha.test", is_organisation_member=True)
+    """Pat, signed up with a confirmed address, at a council whose contact email is set."""
     with tenant_context(tenant_a):
         update_contact_email(tenant_a, contact_email="charter@alpha.test", acting_user=None)
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
-    return user
+    return make_user(tenant_a, "pat@alpha.test", is_organisation_member=True)
 
 
 @pytest.fixture
