@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation.enums import (
     ApplicationStatus,
@@ -305,6 +306,20 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} for {self.application}"
+
+    @property
+    def in_words(self) -> str:
+        """What was decided, saying the level once: "Awarded Charter Status" where the only
+        level is called Charter Status, "Awarded Charter Status: Gold" where levels are graded.
+        (The outcome's label is the officer's button, "Award Charter Status".)"""
+        if self.outcome == DecisionOutcome.AWARD:
+            level = self.level.name if self.level else ""
+            if not level or "charter status" in level.lower():
+                return _("Awarded %(level)s") % {"level": level or _("Charter Status")}
+            return _("Awarded Charter Status: %(level)s") % {"level": level}
+        if self.outcome == DecisionOutcome.NOT_YET:
+            return _("Not awarded yet")
+        return _("More information asked for")
 
 
 def _verification_code() -> str:

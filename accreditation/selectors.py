@@ -23,6 +23,7 @@ from accreditation.models import (
     Award,
     AwardLevel,
     Criterion,
+    Decision,
     Evidence,
     Judgement,
     Round,
@@ -124,7 +125,8 @@ def application_detail(pk: int) -> Application:
             ),
             "self_assessments__principle",
             "info_requests",
-            "decisions",
+            # Each decision says its level and who decided (Decision.in_words, the history).
+            Prefetch("decisions", queryset=Decision.objects.select_related("level", "decided_by")),
         )
         .get(pk=pk)
     )

@@ -5,12 +5,16 @@ the council dashboard at /manage/ reads from charters and accreditation, which t
 not import: it lives in platform_.dashboard.
 """
 
+from django.conf import settings
 from django.views.generic import TemplateView
 
 
 class AccessibilityStatementView(TemplateView):
     template_name = "pages/accessibility.html"
 
-
-class TenantHomeView(TemplateView):
-    template_name = "pages/tenant_home.html"
+    def get_context_data(self, **kwargs):
+        # The platform's own page names the platform's address; a council's names the council's.
+        return {
+            **super().get_context_data(**kwargs),
+            "platform_contact_email": settings.PLATFORM_CONTACT_EMAIL,
+        }

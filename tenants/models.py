@@ -106,6 +106,11 @@ class Tenant(TenantMixin):
         validators=[validate_logo],
         help_text="PNG or JPEG, up to 1 MB.",
     )
+    # Every "contact the council" on its pages and in its emails names this address.
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Where the public, organisations and assessors can write to the council.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # Null for councils made by platform staff without billing: no plan, no limits.

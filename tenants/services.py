@@ -88,6 +88,7 @@ def provision_tenant(
     kind: str = TenantKind.COUNCIL,
     brand_colour: str = "#1d70b8",
     status: str = LifecycleStatus.TRIAL,
+    contact_email: str | None = None,
 ) -> Tenant:
     """Create a council's site: schema, domain and the first officer's invitation, in one go.
 
@@ -95,7 +96,8 @@ def provision_tenant(
     no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; ``schema_provisioned``
     sent, so the apps add their defaults (the charter draft, accreditation settings); the first
     council officer's invitation, whose email is queued on commit. All in one
-    transaction: a failure leaves nothing behind.
+    transaction: a failure leaves nothing behind. The council's contact email is the first
+    officer's unless given, so its pages name a real address from the start.
     """
     if slug in RESERVED_SLUGS:
         raise ValidationError({"slug": f"'{slug}' is reserved; choose another."})
@@ -107,6 +109,7 @@ def provision_tenant(
         brand_colour=brand_colour,
         status=status,
         status_changed_at=timezone.now(),
+        contact_email=contact_email if contact_email is not None else (officer_email or ""),
     )
     tenant.full_clean()
     taken = ValidationError({"slug": f"'{slug}' is taken; choose another."})
@@ -279,3 +282,21 @@ def drop_closed_tenants() -> list[str]:
         except Exception:
             logger.exception("Could not drop closed tenant %s", tenant.schema_name)
     return dropped
+
+
+def update_contact_email(tenant: Tenant, *, contact_email: str, acting_user) -> Tenant:
+    """Change the address every "contact the council" names, on its pages and in its emails.
+
+    Side effects: the address written; the change logged with the officer (the audit log lives
+    in tenant schemas, the row in public, as for ``set_tenant_status``); the host cache dropped
+    (signals), so pages name the new address at once.
+    """
+    tenant.contact_email = contact_email.strip()
+    tenant.full_clean(exclude=["schema_name", "slug", "name", "logo"])
+    tenant.save(update_fields=["contact_email"])
+    logger.info(
+        "Tenant %s contact email changed by %s",
+        tenant.schema_name,
+        getattr(acting_user, "email", None) or "the system",
+    )
+    return tenant

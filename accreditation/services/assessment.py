@@ -57,7 +57,8 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
     as its assessors meet the council's pairing rule.
 
     Side effects: the assignment; an audit event; the assessor emailed (outbox); perhaps the
-    status in assessment.
+    status in assessment, and then each lead emailed that assessors have started (outbox, once
+    per application: the "submitted" email promised it).
     """
     _require_officer(acting_user)
     require_permission(
@@ -92,6 +93,7 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
     emails.assessor_assigned(assignment)
     if application.status == ApplicationStatus.SUBMITTED and _pairing_satisfied(application):
         set_application_state(application, ApplicationStatus.IN_ASSESSMENT, acting_user=acting_user)
+        emails.assessment_started(application)
     return assignment
 
 

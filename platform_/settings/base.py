@@ -265,6 +265,9 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CoCharter <no-reply@cocharter.localhost>")
+# Where people write to the platform team: its own pages (a council's pages name the council's),
+# and when online sign up is off or a sign up failed.
+PLATFORM_CONTACT_EMAIL = env("PLATFORM_CONTACT_EMAIL", default=f"support@{PLATFORM_DOMAIN}")
 # A sender that claimed an email and then vanished (killed mid-send) holds it this long before the
 # sweep may send it again, with the same Message-ID. Longer than any SMTP conversation.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=15 * 60)
@@ -365,8 +368,6 @@ BILLING_PAST_DUE_GRACE_DAYS = env.int("BILLING_PAST_DUE_GRACE_DAYS", default=14)
 # is dropped.
 BILLING_CANCELLED_CLOSE_AFTER_DAYS = env.int("BILLING_CANCELLED_CLOSE_AFTER_DAYS", default=30)
 TENANT_CLOSED_RETENTION_DAYS = env.int("TENANT_CLOSED_RETENTION_DAYS", default=90)
-# Where councils write to the platform team: shown when online sign up is off or a sign up failed.
-PLATFORM_CONTACT_EMAIL = env("PLATFORM_CONTACT_EMAIL", default=f"support@{PLATFORM_DOMAIN}")
 
 # --- Data exports (platform_.exports) -------------------------------------------------------------
 # Days a council's export zip is kept before beat deletes it (a closed council's are kept until
@@ -379,6 +380,10 @@ EXPORT_TMP_DIR = env("EXPORT_TMP_DIR", default="") or None
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Our own catalogues come before the apps': locale/en_GB gives allauth's strings our words
+# (sentence case, British English). The compiled .mo is committed, so installing needs no GNU
+# gettext; `make messages` compiles it again and a test fails when it is stale.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -68,6 +68,7 @@ def test_platform_staff_cannot_operate_from_a_tenant_site(tenant_a):
 AREAS = {
     "/manage/": "tenant.manage",
     "/manage/people/": "tenant.manage",
+    "/manage/contact/": "tenant.manage",
     "/manage/people/invite/": "tenant.invite_people",
     "/manage/billing/": "tenant.manage",
     "/assess/": "tenant.assess",

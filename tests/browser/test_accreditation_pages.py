@@ -71,9 +71,9 @@ def signed_in(browser, base, email):
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(base + "/")
     return context, page
 
