@@ -9,6 +9,7 @@ from accreditation.enums import (
     Recommendation,
 )
 from accreditation.models import AccreditationSettings, AwardLevel, Criterion, Round
+from platform_.form_errors import GovukErrorsMixin
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -93,7 +94,12 @@ class RoundForm(forms.ModelForm):
         return cleaned
 
 
-class StartApplicationForm(forms.Form):
+class StartApplicationForm(GovukErrorsMixin, forms.Form):
+    required_messages = {
+        "round": "Choose the award round you are applying in.",
+        "level_sought": "Choose the level you are applying for.",
+    }
+
     round = forms.ModelChoiceField(
         queryset=Round.objects.none(),
         label="Award round",
@@ -119,7 +125,14 @@ class StartApplicationForm(forms.Form):
 def self_assessment_form_class(principles, existing):
     """A form with a ladder question and a reason for each principle."""
     fields = {}
+    required_messages = {}
     for principle in principles:
+        required_messages[f"rung_{principle.pk}"] = (
+            f"Choose where you are on the ladder for “{principle.title}”."
+        )
+        required_messages[f"reason_{principle.pk}"] = (
+            f"Say why you chose that rung for “{principle.title}”."
+        )
         current = existing.get(principle.pk)
         fields[f"rung_{principle.pk}"] = forms.ChoiceField(
             label=principle.title,
@@ -134,10 +147,20 @@ def self_assessment_form_class(principles, existing):
             initial=current.reason if current else "",
             widget=forms.Textarea(attrs={"rows": 2}),
         )
-    return type("SelfAssessmentForm", (forms.Form,), fields)
+    return type(
+        "SelfAssessmentForm",
+        (GovukErrorsMixin, forms.Form),
+        {**fields, "required_messages": required_messages},
+    )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GovukErrorsMixin, forms.Form):
+    required_messages = {
+        "kind": "Choose what kind of evidence it is.",
+        "title": "Give the evidence a short title.",
+        "criteria": "Choose at least one criterion this evidence shows.",
+    }
+
     kind = forms.ChoiceField(
         label="What kind of evidence is it?", choices=EvidenceKind.choices, widget=forms.RadioSelect
     )
@@ -190,27 +213,33 @@ class EvidenceForm(forms.Form):
         required = {
             EvidenceKind.FILE: [("file", "Choose a file to upload.")],
             EvidenceKind.LINK: [("url", "Enter the address of the web page.")],
-            EvidenceKind.ACCOUNT: [("account", "Write your account.")],
+            EvidenceKind.ACCOUNT: [("account", "Write your account of what you did.")],
             EvidenceKind.YOU_SAID_WE_DID: [
                 ("you_said", "Say what people told you."),
-                ("we_did", "Say what changed."),
+                ("we_did", "Say what you changed because of it."),
             ],
         }.get(kind, [])
         for name, message in required:
             if not cleaned.get(name):
                 self.add_error(name, message)
         if cleaned.get("shows_people") and not cleaned.get("consent_confirmed"):
-            self.add_error("consent_confirmed", "Confirm that consent was given.")
+            self.add_error(
+                "consent_confirmed",
+                "Confirm that the people shown (or their parents or carers) agreed, or choose "
+                "other evidence.",
+            )
         return cleaned
 
 
-class SubmitResponseForm(forms.Form):
+class SubmitResponseForm(GovukErrorsMixin, forms.Form):
+    required_messages = {"response": "Say what you have changed or added."}
+
     response = forms.CharField(
         label="What have you changed or added?", widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
-class WithdrawApplicationForm(forms.Form):
+class WithdrawApplicationForm(GovukErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing? (optional)",
         required=False,
@@ -306,31 +335,33 @@ class ReissueAwardForm(forms.Form):
     )
 
 
-class CertificateLookupForm(forms.Form):
+class CertificateLookupForm(GovukErrorsMixin, forms.Form):
     number = forms.CharField(
         label="Certificate number",
         help_text="It is on the certificate, for example WOLV-2027-0042.",
         max_length=40,
-        error_messages={"required": "Enter the certificate number"},
+        error_messages={"required": "Enter the certificate number."},
     )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(GovukErrorsMixin, forms.Form):
     details = forms.CharField(
         label="What is your concern?",
         help_text="Tell us what you saw or heard. Do not include anyone else's private details.",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
         error_messages={
-            "required": "Tell us what your concern is",
-            "max_length": "Your concern must be 2,000 characters or fewer",
+            "required": "Tell us what your concern is.",
+            "max_length": (
+                "Your concern must be 2,000 characters or fewer. Shorten it and try again."
+            ),
         },
     )
     contact_email = forms.EmailField(
         label="Your email address (optional)",
         help_text="Only if you want us to be able to ask you about it.",
         required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com"},
+        error_messages={"invalid": "Enter an email address like name@example.com."},
     )
 
 
