@@ -125,7 +125,9 @@ def _check_pledges(pledges) -> None:
             "remove it."
         )
     if any(target < timezone.localdate() for _, target in pledges):
-        raise CharterError("Enter a target date for each pledge that is today or in the future.")
+        raise CharterError(
+            "A pledge's target date cannot be in the past. Enter today or a later date."
+        )
 
 
 def _set_current_signature(organisation: Organisation, signature: Signature) -> None:
@@ -144,7 +146,9 @@ def record_pledge_met(pledge: Pledge, *, acting_user, met_on: date) -> Pledge:
         message="Only the organisation's lead can update its pledges.",
     )
     if met_on > timezone.localdate():
-        raise CharterError("Enter the date the pledge was met: today or a day before.")
+        raise CharterError(
+            "The date a pledge was met cannot be in the future. Enter today or an earlier date."
+        )
     pledge.met_on = met_on
     pledge.save(update_fields=["met_on"])
     record_event(CharterEvent.PLEDGE_MET, pledge, actor=acting_user, new={"met_on": str(met_on)})
