@@ -17,6 +17,10 @@ class WebhookAuditEvent(models.TextChoices):
     ENDPOINT_CREATED = "webhooks.endpoint.created", "Webhook endpoint added"
     ENDPOINT_UPDATED = "webhooks.endpoint.updated", "Webhook endpoint changed"
     ENDPOINT_DISABLED = "webhooks.endpoint.disabled", "Webhook endpoint turned off"
+    ENDPOINT_AUTO_DISABLED = (
+        "webhooks.endpoint.auto_disabled",
+        "Webhook endpoint turned off after failing for days",
+    )
     ENDPOINT_ENABLED = "webhooks.endpoint.enabled", "Webhook endpoint turned on"
     ENDPOINT_DELETED = "webhooks.endpoint.deleted", "Webhook endpoint deleted"
     SECRET_ROTATED = "webhooks.endpoint.secret_rotated", "Webhook signing secret replaced"

@@ -17,14 +17,17 @@ import uuid
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from platform_.accounts.permissions import require_permission
+from platform_.accounts.selectors import officer_emails
 from platform_.audit.services import record_event
 from platform_.background import PUBLISH_ERRORS, enqueue_on_commit
 from platform_.domain_events import DomainEvent
+from platform_.outbox.services import queue_email
 from platform_.webhooks import signing, tasks, transport
 from platform_.webhooks.enums import PING, DeliveryStatus, WebhookAuditEvent
 from platform_.webhooks.errors import WebhookError
@@ -41,6 +44,9 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 CLAIM_TIMEOUT = timedelta(minutes=5)
 # The sweep leaves a due delivery this long to its own queued task before sending it again.
 SWEEP_GRACE = timedelta(minutes=1)
+# An endpoint with no success for this long, when another delivery to it fails for good, is
+# turned off and the officers are told: a system that has gone away is not sent to for ever.
+DISABLE_AFTER = timedelta(days=3)
 
 PERMISSION = "tenant.manage"
 REFUSAL = "Only council officers can manage webhooks."
@@ -143,6 +149,8 @@ def deliver(delivery_id: int) -> bool:
         elif delivery.attempts >= MAX_ATTEMPTS or not endpoint.is_active:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
+            if endpoint.is_active:
+                _disable_if_failing(endpoint)
         else:
             retry_in = retry_delay(delivery.attempts)
             delivery.next_attempt_at = timezone.now() + retry_in
@@ -159,6 +167,43 @@ def deliver(delivery_id: int) -> bool:
     if retry_in is not None:
         _queue(delivery.pk, countdown=retry_in.total_seconds())
     return succeeded
+
+
+def _disable_if_failing(endpoint: WebhookEndpoint) -> bool:
+    """Turn ``endpoint`` off if nothing has reached it for DISABLE_AFTER. Whether it did.
+
+    Side effects: ``is_active`` off; an audit event (no actor); an email to every officer
+    (outbox, once a day per endpoint).
+    """
+    since = timezone.now() - DISABLE_AFTER
+    if endpoint.created_at > since:
+        return False
+    last_success = endpoint.deliveries.filter(status=DeliveryStatus.SUCCEEDED).aggregate(
+        last=Max("delivered_at")
+    )["last"]
+    if last_success is not None and last_success > since:
+        return False
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if not locked.is_active:
+        return False
+    locked.is_active = False
+    locked.save(update_fields=["is_active", "updated_at"])
+    record_event(
+        WebhookAuditEvent.ENDPOINT_AUTO_DISABLED,
+        locked,
+        old={"active": True},
+        new={"active": False, "last_success": last_success.isoformat() if last_success else None},
+    )
+    url = connection.tenant.build_url(reverse("webhooks:endpoint", args=[locked.pk]))
+    for email in officer_emails():
+        queue_email(
+            email,
+            subject="A webhook endpoint was turned off: it has not answered for 3 days",
+            template="webhooks/email/disabled.txt",
+            context={"endpoint": locked, "url": url, "last_success": last_success},
+            dedup_key=f"webhook-disabled-{locked.pk}-{timezone.localdate():%Y-%m-%d}",
+        )
+    return True
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:

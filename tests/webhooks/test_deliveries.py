@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -18,7 +19,7 @@ from charters import services as charters
 from platform_.audit.models import AuditEvent
 from platform_.webhooks import services, signing, transport
 from platform_.webhooks.enums import DeliveryStatus
-from platform_.webhooks.models import WebhookDelivery
+from platform_.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import AwardFactory
 from tests.fixtures.accreditation import assessed, submitted
 from tests.fixtures.charters import sign
@@ -379,3 +380,52 @@ def test_one_councils_endpoints_never_receive_anothers_events(
     assert [r.path for r in receiver.requests] == ["/hooks/alpha"]
     with tenant_context(tenant_b):
         assert WebhookDelivery.objects.count() == 0
+
+
+def test_an_endpoint_failing_for_days_is_turned_off_and_the_officers_told(
+    tenant_a, endpoint_a, receiver, published_a, organisation_a, lead_a, officer_a
+):
+    receiver.answers[:] = [(500, "gone"), (500, "gone")]
+    with tenant_context(tenant_a):
+        WebhookEndpoint.objects.filter(pk=endpoint_a.pk).update(
+            created_at=timezone.now() - timedelta(days=4)
+        )
+    sign(tenant_a, organisation_a, lead_a)
+    with tenant_context(tenant_a):
+        delivery = WebhookDelivery.objects.get()
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=services.MAX_ATTEMPTS - 1)
+        make_due(delivery)
+        mail.outbox.clear()
+        with committed():
+            assert services.deliver(delivery.pk) is False
+        delivery.refresh_from_db()
+        endpoint_a.refresh_from_db()
+        assert (delivery.status, endpoint_a.is_active) == (DeliveryStatus.FAILED, False)
+        assert AuditEvent.objects.filter(key="webhooks.endpoint.auto_disabled").count() == 1
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            [officer_a.email],
+            "A webhook endpoint was turned off: it has not answered for 3 days",
+        )
+    ]
+    assert f"http://alpha.localhost/manage/webhooks/{endpoint_a.pk}/" in mail.outbox[0].body
+
+
+def test_an_endpoint_that_succeeded_recently_stays_on_when_one_delivery_fails_for_good(
+    tenant_a, endpoint_a, receiver, published_a, organisation_a, lead_a
+):
+    with tenant_context(tenant_a):
+        WebhookEndpoint.objects.filter(pk=endpoint_a.pk).update(
+            created_at=timezone.now() - timedelta(days=4)
+        )
+    sign(tenant_a, organisation_a, lead_a)  # delivered: a success today
+    with tenant_context(tenant_a):
+        failing = WebhookDelivery.objects.create(
+            endpoint=endpoint_a, event_type="ping", payload={}, attempts=services.MAX_ATTEMPTS - 1
+        )
+    receiver.answers[:] = [(500, "blip")]
+    with tenant_context(tenant_a):
+        services.deliver(failing.pk)
+        failing.refresh_from_db()
+        endpoint_a.refresh_from_db()
+        assert (failing.status, endpoint_a.is_active) == (DeliveryStatus.FAILED, True)
