@@ -7,7 +7,8 @@ from playwright.sync_api import Locator, Page
 
 # GOV.UK Frontend's focus state is yellow (#ffdd00): a yellow background on links and buttons, a
 # yellow outline on fields, a yellow ring drawn by the label's ::before for radios and checkboxes
-# (the input itself is transparent). Anything else must at least draw a solid outline 2px wide.
+# (the input itself is transparent). Anything else must draw an outline at least 2px wide: the
+# browser's own 1px ring is not enough.
 FOCUS_STATE = r"""() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) {

@@ -22,6 +22,7 @@ import io
 import os
 import re
 import shutil
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from playwright.sync_api import Page, expect
 from platform_.outbox.models import OutboxEmail
 from tenants.middleware import forget_cached_hosts
 from tenants.services import provision_tenant
-from tests.browser.keyboard import activate, choose, tab_to, type_into
+from tests.browser.keyboard import activate, assert_focus_visible, choose, tab_to, type_into
 
 pytestmark = pytest.mark.browser
 axe = Axe()
@@ -174,47 +175,60 @@ def test_a_new_council_awards_charter_status_to_a_school(
 ) -> None:
     base = server_url.format(host=f"{SLUG}.localhost")
     checks = Checks()
+    with ExitStack() as contexts:
 
-    def person():
-        context = browser.new_context(locale="en-GB", viewport=VIEWPORT)
-        context.set_default_timeout(10_000)
-        return context, checks.watch(context.new_page())
+        def person():
+            """A browser of one's own: its own cookies, so its own signed-in person."""
+            context = browser.new_context(locale="en-GB", viewport=VIEWPORT)
+            contexts.callback(context.close)
+            context.set_default_timeout(10_000)
+            return checks.watch(context.new_page())
 
-    officer_context, officer = person()
-    accept_invitation(checks, officer, base, council, OFFICER)
-    publish_charter(checks, officer, base)
-    set_up_charter_status(checks, officer, base)
-    for assessor in (ASSESSOR, LIVED):
-        invite_assessor(checks, officer, base, assessor, lived=assessor is LIVED)
+        officer = person()
+        accept_invitation(checks, officer, base, council, OFFICER)
+        publish_charter(checks, officer, base)
+        set_up_charter_status(checks, officer, base)
+        for assessor in (ASSESSOR, LIVED):
+            invite_assessor(checks, officer, base, assessor, lived=assessor is LIVED)
+        assessors = {assessor: person() for assessor in (ASSESSOR, LIVED)}
+        for assessor, page in assessors.items():
+            accept_invitation(checks, page, base, council, assessor)
 
-    assessors = {}
-    for assessor in (ASSESSOR, LIVED):
-        context, page = person()
-        accept_invitation(checks, page, base, council, assessor)
-        assessors[assessor] = (context, page)
+        public = person()
+        look_at_public_pages(checks, public, base, server_url)
 
-    public_context, public = person()
-    look_at_public_pages(checks, public, base, server_url)
+        member = person()
+        create_account(checks, member, base, council)
+        slug = register_school(checks, member, base)
+        sign_by_keyboard(checks, member)
+        application_url = apply_by_keyboard(checks, member, tmp_path)
 
-    member_context, member = person()
-    create_account(checks, member, base, council)
-    slug = register_school(checks, member, base)
-    sign_by_keyboard(checks, member, base, slug)
-    application_url = apply_by_keyboard(checks, member, base, slug, tmp_path)
+        assign_assessors(checks, officer, base)
+        for assessor, page in assessors.items():
+            assess(checks, page, base, lived=assessor is LIVED)
+        code = award(checks, officer, base)
 
-    assign_assessors(checks, officer, base)
-    for assessor, (_, page) in assessors.items():
-        assess(checks, page, base, lived=assessor is LIVED)
-    code = award(checks, officer, base)
-
-    see_award(checks, member, base, slug, application_url)
-    verify(checks, public, base, code)
-
-    for context in [officer_context, public_context, member_context] + [
-        context for context, _ in assessors.values()
-    ]:
-        context.close()
+        see_award(checks, member, base, slug, application_url)
+        verify(checks, public, base, code)
     checks.assert_all_passed()
+
+
+def test_the_focus_check_fails_where_the_focus_cannot_be_seen(page) -> None:
+    """The keyboard helper's check can fail: no indicator, or only the browser's thin ring."""
+    page.set_content(
+        "<style>#hidden:focus { outline: none }"
+        " #yellow:focus { outline: 3px solid #ffdd00 }</style>"
+        '<a id="hidden" href="#a">Hidden focus</a> <a id="thin" href="#b">Browser ring</a>'
+        ' <button id="yellow">Yellow focus</button>'
+    )
+    page.keyboard.press("Tab")
+    with pytest.raises(AssertionError, match="Hidden focus"):
+        assert_focus_visible(page)
+    page.keyboard.press("Tab")
+    with pytest.raises(AssertionError, match="Browser ring"):
+        assert_focus_visible(page)
+    page.keyboard.press("Tab")
+    assert "Yellow focus" in assert_focus_visible(page)
 
 
 # The steps, in the order the journey takes them. Each keeps what its person sees in one place.
@@ -343,8 +357,10 @@ def create_account(checks, page, base, tenant) -> None:
 
     page.goto(base + email_link(tenant, email, "/accounts/confirm-email/"))
     see(checks, page, "Confirm your email address", email)
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url(base + "/**")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()  # signed in by it
+    page.wait_for_load_state("load")
     checks.axe(page)
 
 
@@ -364,7 +380,7 @@ def register_school(checks, page, base) -> str:
     return page.url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def sign_by_keyboard(checks, page, base, slug) -> None:
+def sign_by_keyboard(checks, page) -> None:
     """The lead signs by keyboard alone: Tab to each field, type, Space, Enter."""
     activate(page, page.get_by_role("button", name="Sign the charter"))
     see(checks, page, "Sign the charter", CHARTER_TITLE)
@@ -376,7 +392,7 @@ def sign_by_keyboard(checks, page, base, slug) -> None:
     see(checks, page, SCHOOL, "Signed", shot="organisation")
 
 
-def apply_by_keyboard(checks, page, base, slug, tmp_path) -> str:
+def apply_by_keyboard(checks, page, tmp_path) -> str:
     """Start, self-assess, add evidence and submit, by keyboard alone."""
     activate(page, page.get_by_role("link", name="Applications for Charter Status"))
     see(checks, page, "Charter Status", "No applications yet.", ROUND)
