@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SERVICES := $(PY) infra/dev/services.py exec --
 export DJANGO_SETTINGS_MODULE ?= platform_.settings.local
 
-.PHONY: install assets run test bench lint format migrate messages clean
+.PHONY: install assets run test bench lint format migrate messages screenshots clean
 
 install: $(VENV)/.installed assets
 
@@ -37,6 +37,11 @@ run: install
 
 test: install
 	$(SERVICES) env DJANGO_SETTINGS_MODULE=platform_.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# docs/screenshots/: the main pages as the browser journey (tests/browser/test_journey.py) walks
+# them on a new council, at 1280x900 (and the home page at 390 wide). Commit the PNGs it writes.
+screenshots: install
+	$(SERVICES) env DJANGO_SETTINGS_MODULE=platform_.settings.test REQUIRE_BROWSER=1 SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/browser/test_journey.py
 
 bench: install migrate
 	$(SERVICES) $(PY) bench/run_all.py

@@ -219,6 +219,16 @@ TEMPLATES = [
 ]
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles only text, email and password inputs as GOV.UK inputs; dates, numbers
+# and web addresses were left as bare browser inputs, with no GOV.UK border or yellow focus state
+# (the browser journey's keyboard check found the pledge's target date showing only a 1px ring).
+CRISPY_CLASS_CONVERTERS = {
+    "dateinput": "govuk-input",
+    "datetimeinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "urlinput": "govuk-input",
+    "fileinput": "govuk-file-upload",
+}
 
 # --- Static and media files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
