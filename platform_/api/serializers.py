@@ -17,6 +17,14 @@ from platform_.accounts.models import Invitation
 from platform_.exports.enums import ExportStatus
 from platform_.exports.models import DataExport
 
+def site_url(context: dict, path: str) -> str:
+    """``path`` on the council's own domain (never the request's Host). The domain is looked up
+    once per serializer context, not once per row."""
+    if "site" not in context:
+        context["site"] = context["tenant"].build_url("")
+    return context["site"] + path
+
+
 # --- Public ---------------------------------------------------------------------------------------
 
 
@@ -31,8 +39,7 @@ class PrincipleSerializer(serializers.ModelSerializer):
     def get_picture_url(self, principle: Principle) -> str | None:
         if not principle.picture:
             return None
-        tenant = self.context["tenant"]
-        return tenant.build_url(f"/charter/pictures/{principle.pk}/")
+        return site_url(self.context, f"/charter/pictures/{principle.pk}/")
 
 
 class CharterSerializer(serializers.ModelSerializer):
@@ -126,7 +133,7 @@ class PublicAwardSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_verification_url(self, award: Award) -> str:
-        return self.context["tenant"].build_url(f"/verify/{award.verification_code}/")
+        return site_url(self.context, f"/verify/{award.verification_code}/")
 
 
 class RegisterAwardSerializer(PublicAwardSerializer):
@@ -266,4 +273,4 @@ class ExportSerializer(serializers.ModelSerializer):
     def get_download_url(self, export: DataExport) -> str | None:
         if export.status != ExportStatus.READY:
             return None
-        return self.context["tenant"].build_url(f"/api/v1/manage/exports/{export.pk}/download/")
+        return site_url(self.context, f"/api/v1/manage/exports/{export.pk}/download/")
