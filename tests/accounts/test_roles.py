@@ -70,6 +70,8 @@ AREAS = {
     "/manage/people/": "tenant.manage",
     "/manage/people/invite/": "tenant.invite_people",
     "/manage/billing/": "tenant.manage",
+    "/manage/api-keys/": "tenant.manage",
+    "/manage/api-keys/new/": "tenant.manage",
     "/assess/": "tenant.assess",
     "/org/": "charters.register_organisation",
 }

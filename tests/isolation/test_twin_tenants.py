@@ -26,6 +26,7 @@ from platform_.exports.models import DataExport
 from tenants.services import update_branding
 from tests.accreditation.test_access_matrix import MATRIX, NOT_APPLICATION_DATA
 from tests.factories import PNG
+from tests.fixtures.api import issue_key
 from tests.helpers import host_of, login
 from tests.urlconf import TENANT_URLCONF, parameters, tenant_routes
 
@@ -56,6 +57,13 @@ OBJECT_KWARGS = {
     "accreditation:manage.concern.close": lambda w: {"pk": w.objects["concern"].pk},
     "accreditation:manage.concern.reassess": lambda w: {"pk": w.objects["concern"].pk},
     "exports:download": lambda w: {"pk": w.objects["export"].pk},
+    "api:register.entry": lambda w: {"slug": w.organisation.slug},
+    "api:verify": lambda w: {"code": w.objects["award"].verification_code},
+    "api:organisation": lambda w: {"slug": w.organisation.slug},
+    "api:application": lambda w: {"pk": w.application.pk},
+    "api:export": lambda w: {"pk": w.objects["export"].pk},
+    "api:export.download": lambda w: {"pk": w.objects["export"].pk},
+    "api_keys:revoke": lambda w: {"pk": w.objects["api_key"].pk},
 }
 # Signed tokens and keys, not rows: nothing of another tenant can sit at the same value.
 TOKENS = {"accounts:invitation.accept", "account_confirm_email", "account_reset_password_from_key"}
@@ -142,8 +150,18 @@ def exports(tenant_a, tenant_b, alpha_world, beta_world):
             world.objects["export"].file.delete(save=False)
 
 
+@pytest.fixture
+def api_keys(tenant_a, tenant_b, alpha_world, beta_world):
+    """An API key in each council, made by its officer, at the same primary key."""
+    for tenant, world in ((tenant_a, alpha_world), (tenant_b, beta_world)):
+        world.objects["api_key"] = issue_key(
+            tenant, world.users["officer"], name=f"{world.prefix} website"
+        ).key
+    assert alpha_world.objects["api_key"].pk == beta_world.objects["api_key"].pk
+
+
 def test_each_url_on_alphas_host_shows_alphas_rows_never_betas(
-    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns, exports
+    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns, exports, api_keys
 ):
     clients = {role: Client(HTTP_HOST=host_of(tenant_a)) for role in ROLES}
     for role, client in clients.items():
