@@ -17,6 +17,7 @@ from platform_.accounts.models import Invitation
 from platform_.exports.enums import ExportStatus
 from platform_.exports.models import DataExport
 
+
 def site_url(context: dict, path: str) -> str:
     """``path`` on the council's own domain (never the request's Host). The domain is looked up
     once per serializer context, not once per row."""
