@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SERVICES := $(PY) infra/dev/services.py exec --
 export DJANGO_SETTINGS_MODULE ?= platform_.settings.local
 
-.PHONY: install assets run test bench lint format migrate clean
+.PHONY: install assets run test bench lint format migrate messages clean
 
 install: $(VENV)/.installed assets
 
@@ -43,6 +43,12 @@ bench: install migrate
 
 migrate: install
 	$(SERVICES) sh -c '$(PY) manage.py migrate_schemas --shared && $(PY) manage.py setup_platform && $(PY) manage.py migrate_schemas --tenant'
+
+# Our catalogues (locale/, e.g. allauth's strings in our words). The .mo files are committed, so
+# installing needs only Python, npm and make; after editing a .po run this (it needs GNU
+# gettext's msgfmt), and commit both. tests/platform_/test_messages.py fails on a stale .mo.
+messages:
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules'
 
 lint: install
 	$(VENV)/bin/ruff check .

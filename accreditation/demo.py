@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accreditation import services
-from accreditation.enums import ApplicationStatus
-from accreditation.models import Application, Award, Round
+from accreditation.enums import ApplicationStatus, DecisionOutcome, LadderRung
+from accreditation.models import Application, Award, Decision, Round
 from accreditation.selectors import criteria_for
 from accreditation.services import setup
 from charters.models import Organisation
@@ -91,6 +91,7 @@ def seed_accreditation_demo(*, officer, assessors, make_person) -> None:
         lead = organisation.memberships.get(role="lead").user
         _take_to(target, organisation, lead, officer, lived, other, award_round)
     _seed_award_lives(officer, lived, other, award_round)
+    _spread_dates()
 
 
 # (organisation, what its award shows): awards from earlier rounds, at each point of their life.
@@ -196,8 +197,7 @@ def _take_to(target, organisation, lead, officer, assessor, second, award_round)
         application,
         acting_user=lead,
         answers={
-            p.pk: ("co_design", "We design with families; deciding together is next.")
-            for p in application.version.principles.all()
+            p.pk: _rung(organisation, p) for p in application.version.principles.order_by("pk")
         },
     )
     if target == ApplicationStatus.WITHDRAWN:
@@ -240,3 +240,33 @@ def _take_to(target, organisation, lead, officer, assessor, second, award_round)
             "more_info": "Please send the minutes of a meeting where families decided.",
         }[decision],
     )
+
+
+# Where the demo's organisations place themselves: from consultation up to co-production, so
+# the dashboard's ladder shows a spread.
+_DEMO_RUNGS = [
+    (LadderRung.CONSULTATION, "We ask families, then decide ourselves; we want to share more."),
+    (LadderRung.ENGAGEMENT, "Families shape our plans, but we still make the final decision."),
+    (LadderRung.CO_DESIGN, "We design with families; deciding together is next."),
+    (LadderRung.CO_PRODUCTION, "Families decide with us from the start to the end."),
+]
+
+
+def _rung(organisation, principle) -> tuple[str, str]:
+    return _DEMO_RUNGS[(len(organisation.name) + 3 * principle.position) % len(_DEMO_RUNGS)]
+
+
+def _spread_dates() -> None:
+    """Demo only: every application was submitted and decided in the seconds the demo took;
+    give them the weeks a council takes (decisions on the day of their award), so the
+    dashboard's time from submission to decision means something."""
+    now = timezone.now()
+    awarded_at = dict(Award.objects.values_list("application_id", "awarded_at"))
+    submitted = Application.objects.filter(submitted_at__isnull=False).order_by("pk")
+    for n, application in enumerate(submitted):
+        decided = awarded_at.get(application.pk, now - timedelta(days=2 + n))
+        submitted_at = decided - timedelta(days=18 + 7 * (n % 5))
+        Application.objects.filter(pk=application.pk).update(submitted_at=submitted_at)
+        Decision.objects.filter(
+            application=application, outcome__in=[DecisionOutcome.AWARD, DecisionOutcome.NOT_YET]
+        ).update(decided_at=decided)

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accreditation.models import (
     Application,
@@ -21,6 +22,7 @@ from accreditation.models import (
     MoreInfoRequest,
 )
 from charters.emails import lead_emails
+from charters.selectors import is_on_register
 from platform_.accounts.selectors import officer_emails
 from platform_.outbox.services import queue_email
 
@@ -94,6 +96,19 @@ def application_submitted(application: Application) -> None:
         application,
         subject=f"New application for Charter Status: {organisation}",
         template="accreditation/email/submitted_officer.txt",
+    )
+
+
+def assessment_started(application: Application) -> int:
+    """The promise of the "submitted" email kept: each lead hears when assessors start, once
+    per application (a later move back into assessment, after more information, is not news
+    to them). Returns how many leads were newly told."""
+    return _to_leads(
+        application,
+        subject=_("Assessors have started looking at %(organisation)s's application")
+        % {"organisation": application.organisation.name},
+        template="accreditation/email/assessment_started.txt",
+        dedup_key=f"accreditation.assessment_started:{application.pk}",
     )
 
 
@@ -188,6 +203,8 @@ def _award_to_leads(award: Award, **message) -> int:
 def award_released(award: Award) -> int:
     return _award_to_leads(
         award,
+        # Only an organisation that agreed to be listed is on the public register.
+        on_register=is_on_register(award.organisation),
         subject=f"Congratulations: {award.organisation.name} has Charter Status",
         template="accreditation/email/award_released.txt",
         dedup_key=f"accreditation.award.released:{award.pk}",

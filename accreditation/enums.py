@@ -157,6 +157,7 @@ class AccreditationEvent(models.TextChoices):
     AWARD_RELEASED = "accreditation.award.released", "Award made public"
     AWARD_REVOKED = "accreditation.award.revoked", "Award revoked"
     AWARD_REISSUED = "accreditation.award.reissued", "Certificate re-issued"
+    AWARD_EXPIRED = "accreditation.award.expired", "Charter Status expired"
     CERTIFICATE_GENERATED = "accreditation.award.certificate_generated", "Certificate made"
     CONCERN_RAISED = "accreditation.concern.raised", "Concern raised"
     CONCERN_CLOSED = "accreditation.concern.closed", "Concern closed"

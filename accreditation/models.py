@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation.enums import (
     ApplicationStatus,
@@ -306,6 +307,20 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} for {self.application}"
 
+    @property
+    def in_words(self) -> str:
+        """What was decided, saying the level once: "Awarded Charter Status" where the only
+        level is called Charter Status, "Awarded Charter Status: Gold" where levels are graded.
+        (The outcome's label is the officer's button, "Award Charter Status".)"""
+        if self.outcome == DecisionOutcome.AWARD:
+            level = self.level.name if self.level else ""
+            if not level or "charter status" in level.lower():
+                return _("Awarded %(level)s") % {"level": level or _("Charter Status")}
+            return _("Awarded Charter Status: %(level)s") % {"level": level}
+        if self.outcome == DecisionOutcome.NOT_YET:
+            return _("Not awarded yet")
+        return _("More information asked for")
+
 
 def _verification_code() -> str:
     return secrets.token_urlsafe(12)
@@ -349,6 +364,9 @@ class Award(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
     reissue_reason = models.TextField(blank=True)
+    # When the daily expiry run recorded that this award's Charter Status ended (audit event and
+    # the ``award.expired`` domain event), so it is announced once.
+    expiry_announced_at = models.DateTimeField(null=True, blank=True)
     # The signed PDF (tenant storage, served only through a permission check) and the signed
     # Open Badges credential, made by a task once the award is released.
     certificate = models.FileField(upload_to=certificate_upload_path, blank=True)

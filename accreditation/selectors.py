@@ -23,6 +23,7 @@ from accreditation.models import (
     Award,
     AwardLevel,
     Criterion,
+    Decision,
     Evidence,
     Judgement,
     Round,
@@ -97,13 +98,18 @@ def assessor_queue(user) -> QuerySet[Assignment]:
     )
 
 
-def open_assignment_count(user) -> int:
+def open_assignments() -> QuerySet[Assignment]:
+    """Assignments that count against an assessor's capacity: not recommended yet, no conflict,
+    on an application still open (the council dashboard counts them per assessor too)."""
     return Assignment.objects.filter(
-        assessor=user,
         completed_at__isnull=True,
         has_conflict=False,
         application__status__in=ApplicationStatus.open(),
-    ).count()
+    )
+
+
+def open_assignment_count(user) -> int:
+    return open_assignments().filter(assessor=user).count()
 
 
 def application_detail(pk: int) -> Application:
@@ -119,7 +125,8 @@ def application_detail(pk: int) -> Application:
             ),
             "self_assessments__principle",
             "info_requests",
-            "decisions",
+            # Each decision says its level and who decided (Decision.in_words, the history).
+            Prefetch("decisions", queryset=Decision.objects.select_related("level", "decided_by")),
         )
         .get(pk=pk)
     )

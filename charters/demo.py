@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charters import selectors, services
-from charters.models import Pledge
+from charters.models import Pledge, Signature
 
 CO_WRITERS = [
     "Demoshire Parent Carer Forum",
@@ -91,6 +91,11 @@ def seed_charter_demo(*, officer, first_lead, make_person) -> None:
                 (PLEDGES[(n + i) % len(PLEDGES)], today + timedelta(days=90 + 30 * i))
                 for i in range(n % 3)
             ],
+        )
+        # Demo only: signatures spread over the last year, more of them lately, so the council
+        # dashboard's "signatures per month" has a story to tell.
+        Signature.objects.filter(pk=signature.pk).update(
+            recorded_at=timezone.now() - timedelta(days=round(340 * (1 - n / 21) ** 2))
         )
         pledges = list(signature.pledges.all())
         if pledges and n % 2 == 0:

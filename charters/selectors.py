@@ -24,6 +24,16 @@ def current_version() -> CharterVersion | None:
     )
 
 
+def is_on_register(organisation: Organisation) -> bool:
+    """Whether the public register shows this organisation (see _listed)."""
+    return Organisation.objects.filter(_listed(), pk=organisation.pk).exists()
+
+
+def charter_published() -> bool:
+    """Whether the council has published any version of its charter yet."""
+    return CharterVersion.objects.published().exists()
+
+
 def draft_version() -> CharterVersion | None:
     return (
         CharterVersion.objects.filter(status=VersionStatus.DRAFT)

@@ -52,7 +52,11 @@ def ensure_demo_tenant() -> tuple[Tenant, bool]:
     if tenant is not None:
         return tenant, False
     tenant = provision_tenant(
-        name="Demoshire Council", slug=DEMO_SLUG, officer_email=None, brand_colour="#0b5e5b"
+        name="Demoshire Council",
+        slug=DEMO_SLUG,
+        officer_email=None,
+        brand_colour="#0b5e5b",
+        contact_email="charter@demo.localhost",
     )
     with tenant_context(tenant):
         seed_demo_council()

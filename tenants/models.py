@@ -106,11 +106,21 @@ class Tenant(TenantMixin):
         validators=[validate_logo],
         help_text="PNG or JPEG, up to 1 MB.",
     )
+    # Every "contact the council" on its pages and in its emails names this address.
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Where the public, organisations and assessors can write to the council.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # Null for councils made by platform staff without billing: no plan, no limits.
     plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="tenants"
+    )
+    # Set when platform staff suspend or close a council by hand: billing (a paid invoice, a
+    # renewed subscription) then never opens it again; only staff reactivating lift it.
+    staff_hold = models.BooleanField(
+        default=False, help_text="Suspended or closed by platform staff; billing cannot reopen it."
     )
     # Set when a closed council's schema (and files) were dropped; the row stays as the record,
     # and keeps its slug from being taken by someone else.

@@ -88,6 +88,7 @@ def provision_tenant(
     kind: str = TenantKind.COUNCIL,
     brand_colour: str = "#1d70b8",
     status: str = LifecycleStatus.TRIAL,
+    contact_email: str | None = None,
 ) -> Tenant:
     """Create a council's site: schema, domain and the first officer's invitation, in one go.
 
@@ -95,7 +96,8 @@ def provision_tenant(
     no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; ``schema_provisioned``
     sent, so the apps add their defaults (the charter draft, accreditation settings); the first
     council officer's invitation, whose email is queued on commit. All in one
-    transaction: a failure leaves nothing behind.
+    transaction: a failure leaves nothing behind. The council's contact email is the first
+    officer's unless given, so its pages name a real address from the start.
     """
     if slug in RESERVED_SLUGS:
         raise ValidationError({"slug": f"'{slug}' is reserved; choose another."})
@@ -107,6 +109,7 @@ def provision_tenant(
         brand_colour=brand_colour,
         status=status,
         status_changed_at=timezone.now(),
+        contact_email=contact_email if contact_email is not None else (officer_email or ""),
     )
     tenant.full_clean()
     taken = ValidationError({"slug": f"'{slug}' is taken; choose another."})
@@ -144,12 +147,17 @@ def _create_schema(tenant: Tenant) -> None:
         connection.set_schema_to_public()
 
 
-def set_tenant_status(tenant: Tenant, new_status: str, *, acting_user) -> Tenant:
+def set_tenant_status(
+    tenant: Tenant, new_status: str, *, acting_user, staff_hold: bool | None = None
+) -> Tenant:
     """Move a tenant through its lifecycle.
 
-    Side effects: the status and its time written; the change logged with the actor (platform
-    staff, or None for the system) -- not an audit event, as the audit log lives in tenant
-    schemas and platform staff in public; the host cache dropped (signals).
+    ``staff_hold`` True (staff suspending or closing by hand) keeps billing from reopening the
+    council; False (staff reactivating) lifts it; None leaves it as it is (billing's own moves).
+
+    Side effects: the status, its time and the hold written; the change logged with the actor
+    (platform staff, or None for the system) -- not an audit event, as the audit log lives in
+    tenant schemas and platform staff in public; the host cache dropped (signals).
     """
     if new_status == LifecycleStatus.TEMPLATE or tenant.is_template:
         raise ValidationError("The template schema's status cannot change.")
@@ -160,13 +168,16 @@ def set_tenant_status(tenant: Tenant, new_status: str, *, acting_user) -> Tenant
     old_status = tenant.status
     tenant.status = new_status
     tenant.status_changed_at = timezone.now()
-    tenant.save(update_fields=["status", "status_changed_at"])
+    if staff_hold is not None:
+        tenant.staff_hold = staff_hold
+    tenant.save(update_fields=["status", "status_changed_at", "staff_hold"])
     logger.info(
-        "Tenant %s status %s -> %s by %s",
+        "Tenant %s status %s -> %s by %s%s",
         tenant.schema_name,
         old_status,
         new_status,
         getattr(acting_user, "email", None) or "the system",
+        " (held by staff)" if tenant.staff_hold else "",
     )
     return tenant
 
@@ -279,3 +290,21 @@ def drop_closed_tenants() -> list[str]:
         except Exception:
             logger.exception("Could not drop closed tenant %s", tenant.schema_name)
     return dropped
+
+
+def update_contact_email(tenant: Tenant, *, contact_email: str, acting_user) -> Tenant:
+    """Change the address every "contact the council" names, on its pages and in its emails.
+
+    Side effects: the address written; the change logged with the officer (the audit log lives
+    in tenant schemas, the row in public, as for ``set_tenant_status``); the host cache dropped
+    (signals), so pages name the new address at once.
+    """
+    tenant.contact_email = contact_email.strip()
+    tenant.full_clean(exclude=["schema_name", "slug", "name", "logo"])
+    tenant.save(update_fields=["contact_email"])
+    logger.info(
+        "Tenant %s contact email changed by %s",
+        tenant.schema_name,
+        getattr(acting_user, "email", None) or "the system",
+    )
+    return tenant

@@ -1,7 +1,15 @@
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import cache_control
+from django.views.generic import FormView
+
+from platform_.accounts.permissions import RoleRequiredMixin
+from tenants.forms import ContactEmailForm
+from tenants.services import update_contact_email
 
 
 @method_decorator(cache_control(max_age=300, public=True), name="dispatch")
@@ -27,3 +35,23 @@ class BrandingLogoView(View):
             raise Http404("This council has no logo.")
         content_type = "image/png" if logo.name.endswith(".png") else "image/jpeg"
         return FileResponse(logo.open("rb"), content_type=content_type)
+
+
+class ContactEmailView(RoleRequiredMixin, FormView):
+    """Officers set the address every "contact the council" names."""
+
+    permission_required = "tenant.manage"
+    form_class = ContactEmailForm
+    template_name = "tenants/contact_email.html"
+
+    def get_initial(self):
+        return {"contact_email": self.request.tenant.contact_email}
+
+    def form_valid(self, form):
+        update_contact_email(
+            self.request.tenant,
+            contact_email=form.cleaned_data["contact_email"],
+            acting_user=self.request.user,
+        )
+        messages.success(self.request, _("Contact email address saved."))
+        return redirect("manage")

@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.fixtures.plans",
     "tests.fixtures.signups",
     "tests.fixtures.api",
+    "tests.fixtures.webhooks",
 ]
 
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}

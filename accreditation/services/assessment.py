@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accreditation import emails
 from accreditation.enums import AccreditationEvent, ApplicationStatus, DecisionOutcome
+from accreditation.events import emit_award_granted
 from accreditation.models import (
     Application,
     Assignment,
@@ -57,7 +58,8 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
     as its assessors meet the council's pairing rule.
 
     Side effects: the assignment; an audit event; the assessor emailed (outbox); perhaps the
-    status in assessment.
+    status in assessment, and then each lead emailed that assessors have started (outbox, once
+    per application: the "submitted" email promised it).
     """
     _require_officer(acting_user)
     require_permission(
@@ -92,6 +94,7 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
     emails.assessor_assigned(assignment)
     if application.status == ApplicationStatus.SUBMITTED and _pairing_satisfied(application):
         set_application_state(application, ApplicationStatus.IN_ASSESSMENT, acting_user=acting_user)
+        emails.assessment_started(application)
     return assignment
 
 
@@ -311,8 +314,9 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
             released_at=None if public_from > now else now,
         )
     if award.released_at is not None:
-        # An embargoed award gets its documents when the ceremony releases it.
+        # An embargoed award gets its documents, and is announced, when the ceremony releases it.
         queue_award_documents(award)
+        emit_award_granted(award)
     return award
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from accreditation import services
+from accreditation import history, services
 from accreditation.enums import ConcernStatus
 from accreditation.forms import ConcernDecisionForm
 from accreditation.models import Concern
@@ -50,7 +50,11 @@ class ConcernView(OfficerMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"concern": concern, "history": events_for(concern), **forms},
+            {
+                "concern": concern,
+                "history": [history.in_words(event) for event in events_for(concern)],
+                **forms,
+            },
         )
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from accreditation import selectors, services
+from accreditation import history, selectors, services
 from accreditation.enums import ApplicationStatus
 from accreditation.forms import (
     AssignForm,
@@ -186,6 +186,17 @@ class ApplicationManageView(OfficerMixin, View):
     def get(self, request, pk):
         return self.render(pk)
 
+    @staticmethod
+    def evidence_context(application, criteria) -> dict:
+        """The evidence under the criterion it supports, as assessors read it, and any mapped
+        to no criterion of this application's charter version (kept, never hidden)."""
+        by_criterion = selectors.evidence_by_criterion(application.evidence.all())
+        under_one = {item.pk for c in criteria for item in by_criterion.get(c.pk, [])}
+        return {
+            "evidence_by_criterion": [(c, by_criterion.get(c.pk, [])) for c in criteria],
+            "other_evidence": [i for i in application.evidence.all() if i.pk not in under_one],
+        }
+
     def render(self, pk, **forms):
         application = detail_or_404(pk)
         assigned = [a.assessor_id for a in application.assignments.all()]
@@ -217,7 +228,8 @@ class ApplicationManageView(OfficerMixin, View):
                 "may_view_evidence": self.request.user.has_perm(
                     "accreditation.view_evidence", application
                 ),
-                "history": events_for(application),
+                **self.evidence_context(application, criteria),
+                "history": [history.in_words(event) for event in events_for(application)],
                 "error": forms.get("error"),
                 "awards": selectors.awards_of_application(application),
                 "revoke_form": forms.get("revoke_form") or RevokeAwardForm(),

@@ -23,6 +23,7 @@ from accreditation.forms import CertificateLookupForm, ConcernForm
 from accreditation.models import Award
 from charters import public_cache
 from platform_ import ratelimit
+from tenants.enums import LifecycleStatus
 
 # The concern form's trap for bots: a field people never see or hear (hidden by CSS and from
 # assistive technology, out of the tab order), which scripts that fill every field fill.
@@ -69,8 +70,10 @@ class VerifyView(View):
 
         # An unknown or embargoed code raises Http404 inside build, so nothing is cached for it:
         # random codes cannot fill the cache, and an award shows as soon as it is released.
+        # The council's state is in the key: a paused or closed site offers no concern form.
         body = public_cache.cached(
-            f"verify:{today.isoformat()}:{code}", lambda: self.build(request, code, today)
+            f"verify:{request.tenant.status}:{today.isoformat()}:{code}",
+            lambda: self.build(request, code, today),
         )
         return self.respond(body)
 
@@ -93,6 +96,8 @@ class VerifyView(View):
                 "holding": status in AwardStatus.holding(),
                 "replacement": _replacement(award) if status == AwardStatus.SUPERSEDED else None,
                 "council": request.tenant.name,
+                # A paused (read-only) or closed site cannot take a concern: say where to write.
+                "takes_concerns": request.tenant.status in LifecycleStatus.taking_changes(),
             },
             request=request,
         )
@@ -135,6 +140,9 @@ class ConcernView(View):
 
     def get(self, request, code: str):
         award = released_award_or_404(code)
+        if request.tenant.status not in LifecycleStatus.taking_changes():
+            # A paused or closed site would refuse the form: its page says where to write.
+            return redirect(_verify_url(award))
         return render(request, self.template_name, {"award": award, "form": ConcernForm()})
 
     def post(self, request, code: str):

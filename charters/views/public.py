@@ -20,17 +20,34 @@ from charters.models import Organisation, Principle
 REGISTER_PAGE_SIZE = 20
 
 
+class HomeView(TemplateView):
+    """The council's home: its charter (or that it is being written), the register, sign-up."""
+
+    template_name = "pages/tenant_home.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "charter_published": selectors.charter_published(),
+        }
+
+
 class CharterView(TemplateView):
     template_name = "charters/charter/public.html"
     easy_read = False
 
+    def get_template_names(self):
+        return [self.template_name if self.version else "charters/charter/being_written.html"]
+
     def get_context_data(self, **kwargs):
-        version = selectors.current_version()
-        if version is None:
-            raise Http404("The council has not published its charter yet.")
+        # Before the first publication the address still answers, 200 with a page saying the
+        # charter is being written and whom to contact, as GOV.UK does for a page people are
+        # sent to before its content exists: the home page, posters and letters already link
+        # here, and a 404 would tell a parent or young person they had done something wrong.
+        self.version = selectors.current_version()
         return {
             **super().get_context_data(**kwargs),
-            "version": version,
+            "version": self.version,
             "easy_read": self.easy_read,
         }
 
@@ -123,6 +140,8 @@ REGISTER_COLUMNS = [
     # Added last, so existing readers of the columns before them keep working.
     "charter_status",
     "charter_status_expires_on",
+    # The JSON lists every pledge with its state; the CSV counts each state, "in progress" too.
+    "pledges_in_progress",
 ]
 
 
@@ -146,6 +165,7 @@ class RegisterCsvView(View):
                         states.count("overdue"),
                         row["charter_status"],
                         row["charter_status_expires_on"],
+                        states.count("in progress"),
                     ]
                 )
             return csv_text(REGISTER_COLUMNS, rows)

@@ -80,6 +80,21 @@ def billing_setup(environ: Mapping[str, str], *, web_port: str, stripe_port: int
     return Billing(command, environment, f"Billing: test mode, fake Stripe at {base}/")
 
 
+# Read by platform_/settings/local.py, so `manage.py` run by hand (create_council) prints and
+# emails the same address as the server started here.
+SITE_ENV_FILE = ROOT / ".data" / "site.env"
+
+
+def site_environment(port: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The settings that make links name the port runserver really listens on.
+
+    Links in emails and the address create_council prints are built from SITE_PORT_SUFFIX
+    (``Tenant.build_url``); with ``PORT=8001 make run`` they must say :8001, not the default
+    :8000. An explicit SITE_PORT_SUFFIX (a proxy in front, say) wins.
+    """
+    return {"SITE_PORT_SUFFIX": environ.get("SITE_PORT_SUFFIX", f":{port}")}
+
+
 def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
 
@@ -94,9 +109,10 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.local")
-    # Links in emails and Stripe's way back must reach this server, on whichever port it runs.
-    os.environ.setdefault("SITE_PORT_SUFFIX", f":{PORT}")
     (ROOT / ".data").mkdir(exist_ok=True)
+    site_env = site_environment(PORT, os.environ)
+    os.environ.update(site_env)  # inherited by every child below
+    SITE_ENV_FILE.write_text("".join(f"{key}={value}\n" for key, value in site_env.items()))
     billing = billing_setup(
         os.environ,
         web_port=PORT,

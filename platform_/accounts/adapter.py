@@ -106,4 +106,6 @@ class TenantAccountAdapter(DefaultAccountAdapter):
             domain=site_host(),
             name=tenant.name if connection.schema_name != "public" else "CoCharter",
         )
+        # As in every other email: the council, so the sign-off names where to ask.
+        context["tenant"] = tenant if connection.schema_name != "public" else None
         return super().render_mail(template_prefix, email, context, headers=headers)

@@ -76,6 +76,7 @@ TENANT_APPS = [
     "accreditation",
     "platform_.exports",
     "platform_.api",
+    "platform_.webhooks",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -271,6 +272,9 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CoCharter <no-reply@cocharter.localhost>")
+# Where people write to the platform team: its own pages (a council's pages name the council's),
+# and when online sign up is off or a sign up failed.
+PLATFORM_CONTACT_EMAIL = env("PLATFORM_CONTACT_EMAIL", default=f"support@{PLATFORM_DOMAIN}")
 # A sender that claimed an email and then vanished (killed mid-send) holds it this long before the
 # sweep may send it again, with the same Message-ID. Longer than any SMTP conversation.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=15 * 60)
@@ -317,6 +321,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accreditation.release_due_awards",
         "schedule": 120.0,
     },
+    # Daily, just after midnight: awards whose Charter Status ended are recorded (audit log) and
+    # announced (award.expired webhooks), once each.
+    "accreditation-announce-expired": {
+        "task": "accreditation.announce_expired_awards",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # Webhook deliveries whose task was lost (broker down at commit) or whose retry is due.
+    # Every 5 minutes like the email outbox: retries are queued with their own countdown, so
+    # this only catches sends the broker lost, and one task per council per minute would be a
+    # thousand a minute at a thousand councils.
+    "webhooks-sweep": {"task": "webhooks.sweep_due_deliveries", "schedule": 300.0},
     # Daily: 90, 30 and 7 days before Charter Status ends, once each.
     "accreditation-expiry-reminders": {
         "task": "accreditation.send_expiry_reminders",
@@ -371,8 +386,6 @@ BILLING_PAST_DUE_GRACE_DAYS = env.int("BILLING_PAST_DUE_GRACE_DAYS", default=14)
 # is dropped.
 BILLING_CANCELLED_CLOSE_AFTER_DAYS = env.int("BILLING_CANCELLED_CLOSE_AFTER_DAYS", default=30)
 TENANT_CLOSED_RETENTION_DAYS = env.int("TENANT_CLOSED_RETENTION_DAYS", default=90)
-# Where councils write to the platform team: shown when online sign up is off or a sign up failed.
-PLATFORM_CONTACT_EMAIL = env("PLATFORM_CONTACT_EMAIL", default=f"support@{PLATFORM_DOMAIN}")
 
 # --- Data exports (platform_.exports) -------------------------------------------------------------
 # Days a council's export zip is kept before beat deletes it (a closed council's are kept until
@@ -382,6 +395,16 @@ EXPORTS_PER_DAY = env.int("EXPORTS_PER_DAY", default=5)
 # Where the zip is written while it is built (the system's temporary folder if empty): it needs
 # room for the council's largest export once.
 EXPORT_TMP_DIR = env("EXPORT_TMP_DIR", default="") or None
+
+# --- Outgoing webhooks (platform_.webhooks) -------------------------------------------------------
+# Plain http endpoints, and endpoints on private or loopback addresses, are refused in production
+# (server-side request forgery: the worker sits inside our network). Development and tests turn
+# both on, to deliver to receivers on localhost.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Seconds to connect, and to wait for each read of the answer.
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
+WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
 
 # --- REST API (platform_.api; README "API") -------------------------------------------------------
 # JSON only: DRF's browsable pages need inline scripts, which the CSP forbids; the interactive
@@ -427,6 +450,10 @@ API_RATE_LIMITS = {
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Our own catalogues come before the apps': locale/en_GB gives allauth's strings our words
+# (sentence case, British English). The compiled .mo is committed, so installing needs no GNU
+# gettext; `make messages` compiles it again and a test fails when it is stale.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -36,6 +36,7 @@ def test_officer_invites_an_assessor_and_the_email_carries_a_working_link(
     assert message.to == ["new.assessor@alpha.test"]
     assert message.subject == "You are invited to Alpha City Council on CoCharter"
     assert message.from_email == "Alpha City Council via CoCharter <no-reply@cocharter.localhost>"
+    assert "to join Alpha City Council's co-production charter site as an assessor." in message.body
     with tenant_context(tenant_a):
         invitation.refresh_from_db()
         assert invitation.outbox_email.sent_at is not None

@@ -13,7 +13,7 @@ from django.test import Client
 from platform_.settings import base
 from tests.helpers import TEST_PASSWORD, host_of, make_user
 
-TOO_MANY = "Too many failed login attempts. Try again later."
+TOO_MANY = "You have tried to sign in too many times. Wait a few minutes, then try again."
 
 
 @pytest.fixture(autouse=True)

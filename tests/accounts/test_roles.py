@@ -68,10 +68,13 @@ def test_platform_staff_cannot_operate_from_a_tenant_site(tenant_a):
 AREAS = {
     "/manage/": "tenant.manage",
     "/manage/people/": "tenant.manage",
+    "/manage/contact/": "tenant.manage",
     "/manage/people/invite/": "tenant.invite_people",
     "/manage/billing/": "tenant.manage",
     "/manage/api-keys/": "tenant.manage",
     "/manage/api-keys/new/": "tenant.manage",
+    "/manage/webhooks/": "tenant.manage",
+    "/manage/webhooks/add/": "tenant.manage",
     "/assess/": "tenant.assess",
     "/org/": "charters.register_organisation",
 }

@@ -160,12 +160,17 @@ MATRIX: dict[str, Url] = {
     # Public pages about the organisation.
     "charters:register.entry": Url(organisation, always(SIGNED_IN), anonymous="public"),
     "charters:badge": Url(organisation, always(SIGNED_IN), anonymous="public"),
+    # The council dashboard's CSVs (counts, assessors' names, principles): officers only. The
+    # ladder names the world's principles, so the twin tenant test sees whose they are.
+    "manage.dashboard.csv": Url(lambda w, r: {"name": "ladder"}, always(OFFICER)),
 }
 
 # Pages that list applications but take no id: in the matrix too, though not in the URL check.
 LISTS: dict[str, Url] = {
     "accreditation:manage.applications": Url(lambda w, r: {}, always(OFFICER)),
     "accreditation:assess.queue": Url(lambda w, r: {}, always(ASSESSORS)),
+    # The council dashboard: counts of applications, awards ending, assessors' load.
+    "manage": Url(lambda w, r: {}, always(OFFICER)),
 }
 
 NOT_APPLICATION_DATA = {
@@ -194,6 +199,15 @@ NOT_APPLICATION_DATA = {
     "api:export": "REST, with a council key: a data export's status",
     "api:export.download": "REST, with a council key: a data export's zip",
     "api_keys:revoke": "an API key of the council: officers only (tests/api/test_keys.py)",
+    "webhooks:endpoint": "a webhook endpoint: officers only (tests/webhooks)",
+    "webhooks:endpoint.edit": "changing a webhook endpoint: officers only",
+    "webhooks:endpoint.ping": "a test event to a webhook endpoint (POST; officers only)",
+    "webhooks:endpoint.rotate": "a new signing secret for an endpoint (POST; officers only)",
+    "webhooks:endpoint.disable": "turning an endpoint off (POST; officers only)",
+    "webhooks:endpoint.enable": "turning an endpoint on (POST; officers only)",
+    "webhooks:endpoint.delete": "deleting a webhook endpoint: officers only",
+    "webhooks:delivery": "a webhook delivery (ids and public facts): officers only",
+    "webhooks:delivery.retry": "sending a failed delivery again (POST; officers only)",
     "accounts:invitation.accept": "a signed invitation token",
     "account_confirm_email": "allauth's email confirmation key",
     "account_reset_password_from_key": "allauth's password reset key",

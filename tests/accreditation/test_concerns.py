@@ -4,6 +4,7 @@ turned away; officers close them or start an early reassessment, once."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
+from django.utils.html import escape
 from django_tenants.utils import tenant_context
 
 from accreditation import services
@@ -157,6 +158,9 @@ def test_officers_see_open_concerns_and_decide_them_on_their_pages(
         f"/manage/concerns/{concern.pk}/close/", {"close-note": "Checked"}, follow=True
     )
     assert "The concern is closed." in done.content.decode()
+    closed = client_a.get(f"/manage/concerns/{concern.pk}/").content.decode()
+    assert f"<li>Concern closed by {escape(officer_a.get_full_name())} on " in closed
+    assert "accreditation.concern" not in closed
     assert (
         f'href="/manage/concerns/{concern.pk}/"'
         not in client_a.get("/manage/concerns/").content.decode()

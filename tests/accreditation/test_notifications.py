@@ -78,6 +78,10 @@ def test_each_step_emails_the_right_people(
         ),
         ("New application for Charter Status: Oakfield Primary School", ["officer@alpha.test"]),
         ("Please assess Oakfield Primary School's application", ["ann.assessor@alpha.test"]),
+        (
+            "Assessors have started looking at Oakfield Primary School's application",
+            ["head@oakfield.test"],
+        ),
         ("More information needed for your application", ["head@oakfield.test"]),
         ("Oakfield Primary School has sent more information", ["ann.assessor@alpha.test"]),
         ("Oakfield Primary School has sent more information", ["officer@alpha.test"]),
@@ -104,6 +108,12 @@ def test_each_step_emails_the_right_people(
     assert assessor_page in resubmitted_assessor
     assert manage_page in body_to("officer@alpha.test", "Oakfield Primary School has sent")
     assert "Send minutes" in body_to("head@oakfield.test", "More information needed")
+    # The "submitted" email's promise ("we will email you when they start") is kept, once: the
+    # move back into assessment after more information tells nobody again.
+    assert "We will email you when they start" in submitted_lead
+    started = body_to("head@oakfield.test", "Assessors have started")
+    assert applicant_page in started
+    assert "We will also email you when the council has decided." in started
     decided = body_to("head@oakfield.test", "A decision on")
     assert "Parents lead the way." in decided
     assert applicant_page in decided

@@ -152,7 +152,9 @@ def test_officer_assigns_sees_judgements_side_by_side_and_decides(
     login(client_a, tenant_a, officer_a)
     html = client_a.get(f"/manage/applications/{application.pk}/").content.decode()
     assert escape(assessor_a.get_full_name()) in html and "<strong>Met</strong>: Good" in html
-    assert "accreditation.application.assessed" in html  # the history
+    # The history in words, never an event's key.
+    assert f"Assessment finished by {escape(assessor_a.get_full_name())} on " in html
+    assert "accreditation.application" not in html
 
     bad = client_a.post(
         f"/manage/applications/{application.pk}/decide/", {"outcome": "award", "reasons": ""}

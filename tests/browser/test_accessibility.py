@@ -34,9 +34,9 @@ def officer(django_db_setup, django_db_blocker):
         ("localhost", "/", "Co-production charters that people can see working"),
         ("localhost", "/accessibility/", "Accessibility statement"),
         ("alpha.localhost", "/", "Alpha City Council co-production charter"),
-        ("alpha.localhost", "/accounts/login/", "Sign In"),
-        ("alpha.localhost", "/accounts/signup/", "Sign Up"),
-        ("alpha.localhost", "/accounts/password/reset/", "Password Reset"),
+        ("alpha.localhost", "/accounts/login/", "Sign in"),
+        ("alpha.localhost", "/accounts/signup/", "Create an account"),
+        ("alpha.localhost", "/accounts/password/reset/", "Reset your password"),
         ("alpha.localhost", "/accessibility/", "Accessibility statement"),
     ],
 )
@@ -65,9 +65,9 @@ def test_skip_link_moves_focus_to_the_main_content(server_url, page):
 
 def test_sign_in_errors_show_an_accessible_error_summary(server_url, page):
     page.goto(server_url.format(host="alpha.localhost") + "/accounts/login/")
-    page.get_by_label("Email").fill("nobody@alpha.test")
+    page.get_by_label("Email address", exact=True).fill("nobody@alpha.test")
     page.get_by_label("Password").fill("wrong-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
@@ -76,9 +76,9 @@ def test_sign_in_errors_show_an_accessible_error_summary(server_url, page):
 def test_officer_signs_in_reaches_people_page_and_signs_out(server_url, page, officer):
     base = server_url.format(host="alpha.localhost")
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(officer.email)
+    page.get_by_label("Email address", exact=True).fill(officer.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     page.get_by_role("link", name="Manage", exact=True).click()
     page.get_by_role("link", name="People and invitations").click()
@@ -97,9 +97,9 @@ def test_officer_signs_in_reaches_people_page_and_signs_out(server_url, page, of
 
 def test_a_session_of_one_tenant_is_not_signed_in_at_another(server_url, page, officer):
     page.goto(server_url.format(host="alpha.localhost") + "/accounts/login/")
-    page.get_by_label("Email").fill(officer.email)
+    page.get_by_label("Email address", exact=True).fill(officer.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     page.goto(server_url.format(host="beta.localhost") + "/manage/")
     assert "/accounts/login/" in page.url
@@ -110,9 +110,9 @@ def test_account_pages_have_no_axe_violations(server_url, page, officer):
 
     base = server_url.format(host="alpha.localhost")
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(officer.email)
+    page.get_by_label("Email address", exact=True).fill(officer.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(base + "/")
     check_pages(
         page,

@@ -71,9 +71,9 @@ def signed_in(browser, base, email):
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(base + "/")
     return context, page
 
@@ -105,6 +105,7 @@ def test_applicant_pages(server_url, browser, council):
 def test_officer_pages(server_url, browser, council):
     base = server_url.format(host="delta.localhost")
     paths = [
+        "/manage/",  # the dashboard, with the demo's figures and charts
         "/manage/accreditation/",
         "/manage/accreditation/settings/",
         "/manage/accreditation/levels/add/",

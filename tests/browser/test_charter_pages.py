@@ -55,9 +55,9 @@ def signed_in_page(browser, base: str, email: str):
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(base + "/")
     return context, page
 

@@ -59,7 +59,8 @@ def test_charter_status_is_shown_only_while_held(
     assert (f"Gold, until {expiry}" in entry) is held
 
     csv_row = client_a.get("/register.csv").content.decode().strip().splitlines()[1]
-    expected = f",Gold,{award.expires_on.isoformat()}" if held else ",,"
+    # The last column (pledges in progress) came after Charter Status's two.
+    expected = f",Gold,{award.expires_on.isoformat()},1" if held else ",,,1"
     assert csv_row.endswith(expected)
 
     (row,) = json.loads(client_a.get("/register.json").content)["organisations"]

@@ -1,15 +1,56 @@
+import csv
+import io
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters import selectors, services
+from tenants.services import update_contact_email
+from tests.factories import OrganisationFactory, PledgeFactory, SignatureFactory
 from tests.fixtures.charters import next_year, register, sign
 from tests.helpers import make_user
 
 
-def test_charter_page_is_not_found_before_publication(client_a):
-    assert client_a.get("/charter/").status_code == 404
+@pytest.mark.parametrize("path", ["/charter/", "/charter/easy-read/"])
+def test_charter_pages_say_it_is_being_written_before_publication(tenant_a, client_a, path):
+    with tenant_context(tenant_a):
+        update_contact_email(tenant_a, contact_email="charter@alpha.test", acting_user=None)
+
+    response = client_a.get(path)
+
+    # 200, not 404: people are sent here (home page, posters) before the words exist.
+    assert response.status_code == 200
+    assert response.templates[0].name == "charters/charter/being_written.html"
+    html = response.content.decode()
+    assert "<title>Our charter is being written \u2013 Alpha City Council</title>" in html
+    assert '<h1 class="govuk-heading-xl">Our charter is being written</h1>' in html
+    assert (
+        'or to take part in writing it, contact <a class="govuk-link" '
+        'href="mailto:charter@alpha.test">charter@alpha.test</a>.' in html
+    )
+    # The draft is the officer's: nothing of it shows.
+    with tenant_context(tenant_a):
+        draft = selectors.draft_version()
+    assert draft.title not in html.split("<main")[1]
+
+
+def test_home_says_the_charter_is_being_written_until_it_is_published(
+    tenant_a, officer_a, client_a
+):
+    html = client_a.get("/").content.decode()
+    assert "Our charter is being written." in html
+    assert "Read our charter" not in html
+    assert 'href="/charter/easy-read/"' not in html
+
+    with tenant_context(tenant_a):
+        services.publish_version(selectors.draft_version(), acting_user=officer_a)
+
+    html = client_a.get("/").content.decode()
+    assert "Our charter is being written." not in html
+    assert '<a class="govuk-link" href="/charter/">Read our charter</a>' in html
 
 
 def test_charter_page_shows_the_published_version_not_the_draft(
@@ -118,7 +159,7 @@ def test_open_data_csv_and_json(signed_a, client_a):
     lines = csv_text.strip().splitlines()
     assert (
         lines[0] == "name,kind,town,postcode,area,website,charter_version,signed_on,"
-        "pledges_met,pledges_overdue,charter_status,charter_status_expires_on"
+        "pledges_met,pledges_overdue,charter_status,charter_status_expires_on,pledges_in_progress"
     )
     assert lines[1].startswith("Oakfield Primary School,School,Alphaton,WV1 1RE,Northside,,1,")
 
@@ -176,3 +217,35 @@ def test_public_caches_follow_changes_once_they_commit(
 @pytest.mark.parametrize("path", ["/charter/", "/register/", "/register.csv", "/register.json"])
 def test_public_pages_need_no_login(signed_a, client_a, path):
     assert client_a.get(path).status_code == 200
+
+
+def test_open_data_csv_counts_every_pledge_state_the_json_lists(tenant_a, published_a, client_a):
+    today = timezone.localdate()
+    # (met, in progress, overdue) pledges per organisation.
+    wanted = {"School A": (1, 2, 0), "School B": (0, 0, 3), "School C": (2, 1, 1), "D": (0, 0, 0)}
+    with tenant_context(tenant_a):
+        for name, (met, in_progress, overdue) in wanted.items():
+            signature = SignatureFactory(organisation=OrganisationFactory(name=name))
+            PledgeFactory.create_batch(met, signature=signature, met_on=today)
+            PledgeFactory.create_batch(in_progress, signature=signature)
+            PledgeFactory.create_batch(
+                overdue, signature=signature, target_date=today - timedelta(days=1)
+            )
+
+    rows = list(csv.DictReader(io.StringIO(client_a.get("/register.csv").content.decode())))
+    entries = json.loads(client_a.get("/register.json").content)["organisations"]
+
+    assert [row["name"] for row in rows] == [entry["name"] for entry in entries]
+    assert sorted(row["name"] for row in rows) == sorted(wanted)
+    for row, entry in zip(rows, entries, strict=True):
+        states = [pledge["state"] for pledge in entry["pledges"]]
+        counts = (states.count("met"), states.count("in progress"), states.count("overdue"))
+        assert counts == wanted[entry["name"]]
+        assert (
+            int(row["pledges_met"]),
+            int(row["pledges_in_progress"]),
+            int(row["pledges_overdue"]),
+        ) == counts
+        for column in ("kind", "town", "postcode", "area", "website", "signed_on"):
+            assert row[column] == str(entry[column])
+        assert row["charter_version"] == str(entry["charter_version"])

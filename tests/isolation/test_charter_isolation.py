@@ -23,7 +23,6 @@ def alpha_signed(tenant_a, officer_a):
         "/register/oakfield-primary-school/",
         "/badge/oakfield-primary-school.svg",
         "/org/oakfield-primary-school/join/",
-        "/charter/",
     ],
 )
 def test_alpha_urls_are_not_found_at_beta(
@@ -33,6 +32,20 @@ def test_alpha_urls_are_not_found_at_beta(
     login(client_b, tenant_b, officer_b)
     assert client_a.get(path).status_code == 200  # control
     assert client_b.get(path).status_code == 404
+
+
+def test_alphas_published_charter_is_not_betas(alpha_signed, client_a, client_b):
+    """Beta has published nothing: its charter page says so (200, see CharterView), and shows
+    nothing of Alpha's."""
+    alpha = client_a.get("/charter/")
+    assert alpha.templates[0].name == "charters/charter/public.html"  # control
+    title = alpha.context["version"].title
+
+    beta = client_b.get("/charter/")
+
+    assert beta.templates[0].name == "charters/charter/being_written.html"
+    assert title not in beta.content.decode()
+    assert "Alpha" not in beta.content.decode()
 
 
 @pytest.mark.usefixtures("beta_world")

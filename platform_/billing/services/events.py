@@ -83,9 +83,14 @@ def _invoice_paid(event: StripeEvent) -> None:
 def _checkout_completed(event: StripeEvent) -> None:
     """A paid checkout is either a new council's sign up or a cancelled council subscribing
     again; each service reads the session from Stripe and ignores one that is not its own. The
-    reactivation must not wait for the officer's browser to come back to the billing page."""
+    reactivation must not wait for the officer's browser to come back to the billing page.
+    Stripe is asked about a reactivation only when the event names one of our councils (the
+    metadata we set); a checkout of another site on the same account costs no request."""
     session_id = _object_id(event)
-    if provisioning.complete_checkout(session_id) is None:
+    if provisioning.complete_checkout(session_id) is not None:
+        return
+    metadata = event.payload["data"]["object"].get("metadata") or {}
+    if metadata.get(portal.REACTIVATE_METADATA_KEY):
         portal.complete_reactivation(session_id)
 
 

@@ -14,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--officer-email", required=True, help="the first council officer")
         parser.add_argument("--kind", default=TenantKind.COUNCIL, choices=TenantKind.values)
         parser.add_argument("--brand-colour", default="#1d70b8")
+        parser.add_argument(
+            "--contact-email",
+            default=None,
+            help="where the public writes to the council (default: the officer's email)",
+        )
 
     def handle(self, *args, **options):
         ensure_platform()
@@ -24,6 +29,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 brand_colour=options["brand_colour"],
                 officer_email=options["officer_email"],
+                contact_email=options["contact_email"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
