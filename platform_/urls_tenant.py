@@ -25,5 +25,7 @@ urlpatterns = [
     path("", include("platform_.exports.urls")),
     path("", include("platform_.webhooks.urls")),
     path("", include("platform_.billing.manage_urls")),
+    path("", include("platform_.api.manage_urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("platform_.api.urls")),
 ]

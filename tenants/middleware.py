@@ -4,6 +4,7 @@ import time
 
 from django.core.cache import cache
 from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import schema_context
@@ -71,6 +72,7 @@ READ_ONLY_ALLOWED_PATHS = (
     "/accounts/2fa/authenticate/",
     "/accounts/password/reset/",
     "/manage/export/",
+    "/api/v1/manage/exports/",
 )
 # What a closed tenant still answers until its data is deleted: signing in and out, so officers
 # can download the export (the view checks they are officers), certificates that can still be
@@ -86,6 +88,25 @@ CLOSED_ALLOWED_PATHS = (
 # changes anything in the council's schema.
 READ_ONLY_ALLOWED_EXACT = frozenset({"/manage/billing/portal/", "/manage/billing/reactivate/"})
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+API_PATH = "/api/"
+
+
+def _refusal(request, template: str, status: int, detail: str):
+    """The refusal page, or for the API its RFC 9457 problem details (the shape of every API
+    error; platform_.api.problems, which this lower layer cannot import)."""
+    if request.path.startswith(API_PATH):
+        return JsonResponse(
+            {
+                "type": f"/api/v1/schema/docs/#problem-{'gone' if status == 410 else 'forbidden'}",
+                "title": "Gone" if status == 410 else "Forbidden",
+                "status": status,
+                "detail": detail,
+                "instance": request.path,
+            },
+            status=status,
+            content_type="application/problem+json",
+        )
+    return render(request, template, {"tenant": request.tenant}, status=status)
 
 
 class TenantLifecycleMiddleware:
@@ -102,12 +123,22 @@ class TenantLifecycleMiddleware:
                 tenant.status == LifecycleStatus.CLOSED
                 and request.path.startswith(CLOSED_ALLOWED_PATHS)
             ):
-                return render(request, "tenants/closed.html", {"tenant": tenant}, status=410)
+                return _refusal(
+                    request,
+                    "tenants/closed.html",
+                    410,
+                    f"{tenant.name} has closed its CoCharter site.",
+                )
             if (
                 tenant.status in [*LifecycleStatus.read_only(), LifecycleStatus.CLOSED]
                 and request.method not in SAFE_METHODS
                 and not request.path.startswith(READ_ONLY_ALLOWED_PATHS)
                 and request.path not in READ_ONLY_ALLOWED_EXACT
             ):
-                return render(request, "tenants/read_only.html", {"tenant": tenant}, status=403)
+                return _refusal(
+                    request,
+                    "tenants/read_only.html",
+                    403,
+                    f"{tenant.name}'s CoCharter site is read only for now: nothing can be changed.",
+                )
         return self.get_response(request)

@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.fixtures.billing",
     "tests.fixtures.plans",
     "tests.fixtures.signups",
+    "tests.fixtures.api",
     "tests.fixtures.webhooks",
 ]
 

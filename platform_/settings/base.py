@@ -53,6 +53,11 @@ SHARED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "rules.apps.AutodiscoverRulesConfig",
+    # The REST API (platform_.api): no tables of their own; the sidecar serves Swagger UI and
+    # Redoc from static files, since pages load nothing from a CDN.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -70,6 +75,7 @@ TENANT_APPS = [
     "charters",
     "accreditation",
     "platform_.exports",
+    "platform_.api",
     "platform_.webhooks",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -409,6 +415,48 @@ WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", 
 # Seconds to connect, and to wait for each read of the answer.
 WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
 WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
+
+# --- REST API (platform_.api; README "API") -------------------------------------------------------
+# JSON only: DRF's browsable pages need inline scripts, which the CSP forbids; the interactive
+# docs are Swagger UI at /api/v1/schema/docs/.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["platform_.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "platform_.api.throttling.AddressThrottle",
+        "platform_.api.throttling.ApiKeyThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "platform_.api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CoCharter API",
+    "DESCRIPTION": (
+        "A council's charter, register and Charter Status awards (public, read only), and with "
+        "the council's API key its organisations, signatures, applications, awards, "
+        "invitations and data exports. Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "accreditation.enums.ApplicationStatus",
+        "AwardStatusEnum": "accreditation.enums.AwardStatus",
+        "InvitationRoleEnum": "platform_.accounts.enums.Role",
+    },
+}
+# Requests per key and per client address: DRF's rate syntax, amount/second|minute|hour|day.
+# Read when a request is counted, so the throttle tests can turn them on (test.py empties them).
+API_RATE_LIMITS = {
+    "key": env("API_RATE_LIMIT_KEY", default="1200/hour"),
+    "address": env("API_RATE_LIMIT_ADDRESS", default="600/hour"),
+}
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

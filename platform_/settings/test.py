@@ -32,6 +32,7 @@ STORAGES = {
 # throttling turn them on for themselves.
 ACCOUNT_RATE_LIMITS = False
 RATE_LIMITS: dict[str, str] = {}
+API_RATE_LIMITS: dict[str, str] = {}
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))
 STORAGES["platform"]["OPTIONS"]["location"] = MEDIA_ROOT / "platform"
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")

@@ -190,6 +190,15 @@ NOT_APPLICATION_DATA = {
     "accreditation:manage.concern.close": "closing a concern (POST; officers only)",
     "accreditation:manage.concern.reassess": "an early reassessment (POST; officers only)",
     "exports:download": "a data export of the whole council: officers only (tests/exports)",
+    # The REST API answers keys, not sessions; tests/isolation/test_api_isolation.py runs every
+    # API route with the other council's key, and tests/api each endpoint with each scope.
+    "api:register.entry": "REST: a register entry, public by design, no people",
+    "api:verify": "REST: an award's public verification, public by design, no people",
+    "api:organisation": "REST, with a council key: an organisation",
+    "api:application": "REST, with a council key: an application's state, no evidence",
+    "api:export": "REST, with a council key: a data export's status",
+    "api:export.download": "REST, with a council key: a data export's zip",
+    "api_keys:revoke": "an API key of the council: officers only (tests/api/test_keys.py)",
     "webhooks:endpoint": "a webhook endpoint: officers only (tests/webhooks)",
     "webhooks:endpoint.edit": "changing a webhook endpoint: officers only",
     "webhooks:endpoint.ping": "a test event to a webhook endpoint (POST; officers only)",

@@ -27,6 +27,7 @@ from platform_.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tenants.services import update_branding
 from tests.accreditation.test_access_matrix import MATRIX, NOT_APPLICATION_DATA
 from tests.factories import PNG
+from tests.fixtures.api import issue_key
 from tests.helpers import host_of, login
 from tests.urlconf import TENANT_URLCONF, parameters, tenant_routes
 
@@ -57,6 +58,13 @@ OBJECT_KWARGS = {
     "accreditation:manage.concern.close": lambda w: {"pk": w.objects["concern"].pk},
     "accreditation:manage.concern.reassess": lambda w: {"pk": w.objects["concern"].pk},
     "exports:download": lambda w: {"pk": w.objects["export"].pk},
+    "api:register.entry": lambda w: {"slug": w.organisation.slug},
+    "api:verify": lambda w: {"code": w.objects["award"].verification_code},
+    "api:organisation": lambda w: {"slug": w.organisation.slug},
+    "api:application": lambda w: {"pk": w.application.pk},
+    "api:export": lambda w: {"pk": w.objects["export"].pk},
+    "api:export.download": lambda w: {"pk": w.objects["export"].pk},
+    "api_keys:revoke": lambda w: {"pk": w.objects["api_key"].pk},
     "webhooks:endpoint": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
     "webhooks:endpoint.edit": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
     "webhooks:endpoint.ping": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
@@ -169,8 +177,25 @@ def webhooks(tenant_a, tenant_b, alpha_world, beta_world):
     assert alpha_world.objects["webhook_delivery"].pk == beta_world.objects["webhook_delivery"].pk
 
 
+@pytest.fixture
+def api_keys(tenant_a, tenant_b, alpha_world, beta_world):
+    """An API key in each council, made by its officer, at the same primary key."""
+    for tenant, world in ((tenant_a, alpha_world), (tenant_b, beta_world)):
+        world.objects["api_key"] = issue_key(
+            tenant, world.users["officer"], name=f"{world.prefix} website"
+        ).key
+    assert alpha_world.objects["api_key"].pk == beta_world.objects["api_key"].pk
+
+
 def test_each_url_on_alphas_host_shows_alphas_rows_never_betas(
-    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns, exports, webhooks
+    tenant_a,
+    alpha_world,
+    beta_world,
+    draft_principles,
+    awards_and_concerns,
+    exports,
+    webhooks,
+    api_keys,
 ):
     clients = {role: Client(HTTP_HOST=host_of(tenant_a)) for role in ROLES}
     for role, client in clients.items():
