@@ -41,8 +41,9 @@ test: install
 bench: install migrate
 	$(SERVICES) $(PY) bench/run_all.py
 
+# Public schema, platform rows, template, then only the councils that lack a migration (in parallel).
 migrate: install
-	$(SERVICES) sh -c '$(PY) manage.py migrate_schemas --shared && $(PY) manage.py setup_platform && $(PY) manage.py migrate_schemas --tenant'
+	$(SERVICES) $(PY) manage.py migrate_tenants
 
 lint: install
 	$(VENV)/bin/ruff check .
