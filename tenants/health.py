@@ -26,9 +26,13 @@ CLONING_UNAVAILABLE = (
 def readiness_report() -> dict[str, str]:
     """/readyz entries: shown to operators, never making the process unready."""
     connection.set_schema_to_public()  # the probe is answered before any tenant is chosen
+    try:
+        template_current = template_is_current()
+    except DatabaseError:  # no template schema yet: before the first deploy's migrate
+        template_current = False
     return {
         "cloning": "ok" if cloning_problem() is None else "unavailable",
-        "template": "current" if template_is_current() else "stale",
+        "template": "current" if template_current else "stale",
     }
 
 
