@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -154,11 +155,27 @@ def migrate_in_parallel(
         return {schema: migrate_schema(schema, options=options) for schema in schemas}
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes=min(processes, len(schemas))) as pool:
+    pool = context.Pool(processes=min(processes, len(schemas)), initializer=_start_worker)
+    try:
         results = dict(
             pool.imap_unordered(_migrate_in_worker, [(schema, options) for schema in schemas])
         )
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        # Workers finish their last schema and exit of themselves: a pool left to its context
+        # manager would terminate them with SIGTERM, which a parent that ignores SIGTERM (a
+        # supervisor stopping) passes on as ignored, and then waits for them forever.
+        pool.close()
+    finally:
+        pool.join()
     return results
+
+
+def _start_worker() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def deploy_migrations(*, processes: int | None = None, verbosity: int = 1) -> DeployReport:

@@ -7,6 +7,8 @@ test transaction), over every council of the test run, and put back what they ch
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -100,8 +102,13 @@ def test_deploy_skips_only_councils_that_record_every_migration_on_disk(committe
 def test_deploy_applies_a_new_migration_to_every_schema(committed, next_migrations):
     provision(committed, "deploy-new")
     councils = deploy.tenant_schemas()
-
-    report = deploy.deploy_migrations(processes=2, verbosity=0)
+    # As under a supervisor that is stopping (infra/dev/run.py): workers inherit SIGTERM ignored,
+    # and a pool that ended them with SIGTERM would wait for them forever.
+    ignored = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        report = deploy.deploy_migrations(processes=2, verbosity=0)
+    finally:
+        signal.signal(signal.SIGTERM, ignored)
 
     assert report.failed == {}
     assert (report.skipped, sorted(report.migrated)) == ([], councils)
