@@ -46,8 +46,9 @@ screenshots: install
 bench: install migrate
 	$(SERVICES) $(PY) bench/run_all.py
 
+# Public schema, platform rows, template, then only the councils that lack a migration (in parallel).
 migrate: install
-	$(SERVICES) sh -c '$(PY) manage.py migrate_schemas --shared && $(PY) manage.py setup_platform && $(PY) manage.py migrate_schemas --tenant'
+	$(SERVICES) $(PY) manage.py migrate_tenants
 
 # Our catalogues (locale/, e.g. allauth's strings in our words). The .mo files are committed, so
 # installing needs only Python, npm and make; after editing a .po run this (it needs GNU

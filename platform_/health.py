@@ -7,12 +7,15 @@ a council to exist, nor touch Redis or PostgreSQL just to learn that the process
 - ``/readyz``: it can serve (readiness): PostgreSQL answers a query. Redis is reported but does
   not make the process unready, since pages degrade to the database without it
   (platform_/cache.py); a failing broker is not checked (queueing failures wait in the outbox).
+  Layers above add reports of their own (``register_readiness_report``; tenants adds whether new
+  councils can be cloned and whether the template is current): shown, never making it unready.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -22,6 +25,15 @@ logger = logging.getLogger(__name__)
 
 PATHS = {"/healthz", "/readyz"}
 PROBE_KEY = "platform:readyz-probe"
+
+# Reports from higher layers, each {name: state}; this module cannot import them (it is lower).
+_reports: list[Callable[[], dict[str, str]]] = []
+
+
+def register_readiness_report(report: Callable[[], dict[str, str]]) -> None:
+    """Add ``report`` to /readyz's answer (once per function, however often it is registered)."""
+    if report not in _reports:
+        _reports.append(report)
 
 
 def _database_answers() -> bool:
@@ -48,6 +60,12 @@ def readiness() -> tuple[int, dict[str, str]]:
         "database": "ok" if database else "unavailable",
         "cache": "ok" if _cache_answers() else "degraded",
     }
+    if database:
+        for report in _reports:
+            try:
+                checks.update(report())
+            except DatabaseError:
+                logger.warning("readyz: a report failed", exc_info=True)
     return (200 if database else 503), checks
 
 

@@ -115,6 +115,22 @@ def template_fingerprint() -> str:
     return fingerprint
 
 
+def template_is_current() -> bool:
+    """The template records every migration on disk, and its snapshot for that state exists."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT app, name FROM {TEMPLATE_SCHEMA_NAME}.django_migrations")
+        applied = set(cursor.fetchall())
+    if not _graph_migrations() <= applied:
+        return False
+    return TemplateSnapshot.objects.filter(fingerprint=template_fingerprint()).exists()
+
+
+@functools.cache
+def _graph_migrations() -> frozenset[tuple[str, str]]:
+    """Every migration of the graph on disk (what a fully migrated schema records)."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+
+
 def migration_source(app_label: str, name: str) -> bytes:
     """The migration file's bytes; empty for a migration applied but no longer on disk."""
     migration = _disk_migrations().get((app_label, name))
@@ -311,15 +327,45 @@ def dump_schema_ddl(schema_name: str) -> str:
     return result.stdout
 
 
-def find_pg_dump() -> str:
-    """A pg_dump at least as new as the server (pg_dump refuses older-than-server dumps)."""
-    server_major = connection.cursor().connection.info.server_version // 10000
+def pg_dump_suits(client_major: int, server_major: int) -> bool:
+    """The version rule: pg_dump refuses a server newer than itself, and dumps older ones."""
+    return client_major >= server_major
+
+
+def server_major_version() -> int:
+    return connection.cursor().connection.info.server_version // 10000
+
+
+def find_pg_dump(server_major: int | None = None) -> str:
+    """A pg_dump at least as new as the server (``pg_dump_suits``); the first suitable candidate.
+
+    Raises SchemaCloneUnavailable when there is none.
+    """
+    if server_major is None:
+        server_major = server_major_version()
+    found = []
     for candidate in _pg_dump_candidates(server_major):
-        if candidate and Path(candidate).exists() and _pg_dump_major(candidate) >= server_major:
+        if not candidate or not Path(candidate).exists():
+            continue
+        major = _pg_dump_major(candidate)
+        if pg_dump_suits(major, server_major):
             return candidate
+        found.append(f"{candidate} ({major or 'unreadable version'})")
     raise SchemaCloneUnavailable(
-        f"No pg_dump for PostgreSQL {server_major} or newer; set PG_DUMP to its path."
+        f"No pg_dump for PostgreSQL {server_major} or newer (found: {', '.join(found) or 'none'}); "
+        "install that client or set PG_DUMP to its path."
     )
+
+
+def cloning_problem() -> str | None:
+    """Why new councils cannot be cloned here (and will be migrated, 6x slower), or None."""
+    try:
+        find_pg_dump()
+    except SchemaCloneUnavailable as error:
+        return str(error)
+    except DatabaseError as error:
+        return f"The database does not answer: {error}"
+    return None
 
 
 def _pg_dump_candidates(server_major: int):
@@ -334,7 +380,9 @@ def _pg_dump_candidates(server_major: int):
     yield str(Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump")
 
 
+@functools.cache
 def _pg_dump_major(path: str) -> int:
+    """The major version a pg_dump reports; 0 if it does not run. Read once per process."""
     try:
         output = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
     except OSError:

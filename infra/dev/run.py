@@ -120,10 +120,8 @@ def main() -> int:
     )
     # Every child (and the commands below) inherits it: web, worker and beat all use Stripe.
     os.environ.update(billing.environment)
-    manage("migrate_schemas", "--shared", "-v", "0")
-    manage("setup_platform")
-    # Tenant schemas (and the template) after the public one: the template is a Tenant row.
-    manage("migrate_schemas", "--tenant", "-v", "0")
+    # Public schema, platform rows and template, then the councils lacking a migration.
+    manage("migrate_tenants", "-v", "0")
     manage("seed_demo")
 
     processes = {

@@ -86,6 +86,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # Set search_path once per schema switch rather than before every query (half the round trips).
 TENANT_LIMIT_SET_CALLS = True
+# Councils the deploy (manage.py migrate_tenants) migrates at once; 0 means up to 4, by CPU count.
+TENANT_MIGRATE_PROCESSES = env.int("TENANT_MIGRATE_PROCESSES", default=0)
 # PostgreSQL extensions live in one shared schema (tenants.models.EXTENSIONS_SCHEMA, created by
 # setup_platform), searched after the tenant's own and public.
 PG_EXTRA_SEARCH_PATHS = ["extensions"]
