@@ -17,6 +17,7 @@ from platform_.accounts.models import Invitation, User
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
+from platform_.languages import supported
 from platform_.outbox.services import queue_email
 from platform_.plan_limits import check_plan_limit
 
@@ -204,3 +205,15 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
         AccountsEvent.INVITATION_ACCEPTED, invitation, actor=user, new={"role": invitation.role}
     )
     return user
+
+
+def remember_language(user: User, *, language: str) -> None:
+    """Keep the language a person chose (switcher) or signed in with, for their emails.
+
+    Side effects: the user's ``language`` written, only when it changes (so a page in the same
+    language costs no query). No audit event: a preference, not an act on anyone's data.
+    """
+    language = supported(language)
+    if user.is_authenticated and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -191,6 +191,7 @@ NOT_APPLICATION_DATA = {
     "accreditation:manage.concern.reassess": "an early reassessment (POST; officers only)",
     "exports:download": "a data export of the whole council: officers only (tests/exports)",
     "accounts:invitation.accept": "a signed invitation token",
+    "language": "a language code (the switcher sets a cookie and redirects), no row",
     "account_confirm_email": "allauth's email confirmation key",
     "account_reset_password_from_key": "allauth's password reset key",
 }

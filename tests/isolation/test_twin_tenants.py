@@ -56,6 +56,7 @@ OBJECT_KWARGS = {
     "accreditation:manage.concern.close": lambda w: {"pk": w.objects["concern"].pk},
     "accreditation:manage.concern.reassess": lambda w: {"pk": w.objects["concern"].pk},
     "exports:download": lambda w: {"pk": w.objects["export"].pk},
+    "language": lambda w: {"code": "cy"},
 }
 # Signed tokens and keys, not rows: nothing of another tenant can sit at the same value.
 TOKENS = {"accounts:invitation.accept", "account_confirm_email", "account_reset_password_from_key"}
