@@ -39,6 +39,9 @@ class LevelForm(forms.ModelForm):
 
 
 class CriterionForm(forms.ModelForm):
+    # Shown in their own "Welsh (optional)" fieldset (templates/accreditation/manage/form.html).
+    WELSH_FIELDS = ("title_cy", "guidance_cy", "good_evidence_cy", "easy_read_guidance_cy")
+
     class Meta:
         model = Criterion
         fields = [
@@ -49,6 +52,10 @@ class CriterionForm(forms.ModelForm):
             "easy_read_guidance",
             "required",
             "levels",
+            "title_cy",
+            "guidance_cy",
+            "good_evidence_cy",
+            "easy_read_guidance_cy",
         ]
         labels = {"levels": "Levels that need this criterion (none ticked: every level)"}
         widgets = {
@@ -56,6 +63,9 @@ class CriterionForm(forms.ModelForm):
             "good_evidence": forms.Textarea(attrs={"rows": 3}),
             "easy_read_guidance": forms.Textarea(attrs={"rows": 3}),
             "levels": forms.CheckboxSelectMultiple,
+            "guidance_cy": forms.Textarea(attrs={"rows": 4}),
+            "good_evidence_cy": forms.Textarea(attrs={"rows": 3}),
+            "easy_read_guidance_cy": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, version, **kwargs):

@@ -18,6 +18,17 @@ class DraftForm(forms.Form):
         help_text="Short sentences and everyday words.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # Welsh (optional): shown on Welsh pages, each falling back to the English when empty.
+    title_cy = forms.CharField(label="Title in Welsh", max_length=200, required=False)
+    introduction_cy = forms.CharField(
+        label="Introduction in Welsh", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    easy_read_introduction_cy = forms.CharField(
+        label="Easy read introduction in Welsh",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    WELSH_FIELDS = ("title_cy", "introduction_cy", "easy_read_introduction_cy")
     co_writers = forms.CharField(
         label="Who wrote it with you",
         required=False,
@@ -42,14 +53,30 @@ class DraftForm(forms.Form):
 
 
 class PrincipleForm(forms.ModelForm):
+    WELSH_FIELDS = ("title_cy", "text_cy", "easy_read_text_cy", "picture_alt_cy")
+
     class Meta:
         model = Principle
-        fields = ["title", "text", "easy_read_text", "picture", "picture_alt"]
+        fields = [
+            "title",
+            "text",
+            "easy_read_text",
+            "picture",
+            "picture_alt",
+            "title_cy",
+            "text_cy",
+            "easy_read_text_cy",
+            "picture_alt_cy",
+        ]
         labels = {
             "text": "What it means",
             "easy_read_text": "Easy read version",
             "picture": "Picture for the easy read version (optional)",
             "picture_alt": "Describe the picture",
+            "title_cy": "Title in Welsh",
+            "text_cy": "What it means, in Welsh",
+            "easy_read_text_cy": "Easy read version in Welsh",
+            "picture_alt_cy": "Describe the picture in Welsh",
         }
         help_texts = {
             "easy_read_text": "Short sentences and everyday words.",
@@ -59,6 +86,8 @@ class PrincipleForm(forms.ModelForm):
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
             "easy_read_text": forms.Textarea(attrs={"rows": 3}),
+            "text_cy": forms.Textarea(attrs={"rows": 4}),
+            "easy_read_text_cy": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean_picture(self):

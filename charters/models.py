@@ -49,6 +49,11 @@ class CharterVersion(models.Model):
     title = models.CharField(max_length=200)
     introduction = models.TextField()
     easy_read_introduction = models.TextField(blank=True)
+    # Welsh (optional), entered beside the English; a Welsh page falls back to the English
+    # text field by field (platform_.languages.localized).
+    title_cy = models.CharField("title (Welsh)", max_length=200, blank=True)
+    introduction_cy = models.TextField("introduction (Welsh)", blank=True)
+    easy_read_introduction_cy = models.TextField("easy read introduction (Welsh)", blank=True)
     # Who wrote it with the council: people or groups (a parent carer forum, a youth council).
     co_writers = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     MAX_CO_WRITERS = 50
@@ -105,6 +110,12 @@ class Principle(models.Model):
     easy_read_text = models.TextField(blank=True)
     picture = models.FileField(upload_to=principle_picture_path, blank=True)
     picture_alt = models.CharField("picture description", max_length=300, blank=True)
+    # Welsh (optional), entered beside the English; a Welsh page falls back to the English
+    # text field by field (platform_.languages.localized).
+    title_cy = models.CharField("title (Welsh)", max_length=200, blank=True)
+    text_cy = models.TextField("text (Welsh)", blank=True)
+    easy_read_text_cy = models.TextField("easy read text (Welsh)", blank=True)
+    picture_alt_cy = models.CharField("picture description (Welsh)", max_length=300, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -64,6 +64,7 @@ class EditDraftView(DraftMixin, FormView):
             "title": self.draft.title,
             "introduction": self.draft.introduction,
             "easy_read_introduction": self.draft.easy_read_introduction,
+            **{name: getattr(self.draft, name) for name in DraftForm.WELSH_FIELDS},
             "co_writers": "\n".join(self.draft.co_writers),
         }
 
