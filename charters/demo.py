@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charters import selectors, services
+from charters.demo_pictures import picture_for
 from charters.models import Pledge, Signature
 
 CO_WRITERS = [
@@ -63,6 +64,14 @@ def seed_charter_demo(*, officer, first_lead, make_person) -> None:
         easy_read_introduction=draft.easy_read_introduction,
         co_writers=CO_WRITERS,
     )
+    # Easy read pairs words with pictures: each principle gets one, with its description.
+    for principle in draft.principles.all():
+        found = picture_for(principle.title)
+        if found:
+            picture, description = found
+            services.update_principle(
+                principle, acting_user=officer, picture=picture, picture_alt=description
+            )
     version = services.publish_version(draft, acting_user=officer)
     today = timezone.localdate()
 

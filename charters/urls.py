@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "charter/easy-read/", public.CharterView.as_view(easy_read=True), name="charter.easy_read"
     ),
+    path("reading-mode/<str:mode>/", public.ReadingModeView.as_view(), name="reading_mode"),
     path(
         "charter/pictures/<int:pk>/",
         public.PrinciplePictureView.as_view(),

@@ -21,7 +21,7 @@ from accreditation import services
 from accreditation.enums import AwardStatus
 from accreditation.forms import CertificateLookupForm, ConcernForm
 from accreditation.models import Award
-from charters import public_cache
+from charters import public_cache, reading_mode
 from platform_ import ratelimit
 
 # The concern form's trap for bots: a field people never see or hear (hidden by CSS and from
@@ -69,15 +69,18 @@ class VerifyView(View):
 
         # An unknown or embargoed code raises Http404 inside build, so nothing is cached for it:
         # random codes cannot fill the cache, and an award shows as soon as it is released.
+        # The reader's easy read / standard choice is part of the key: each is a page of its own.
+        mode = reading_mode.current(request)
         body = public_cache.cached(
-            f"verify:{today.isoformat()}:{code}", lambda: self.build(request, code, today)
+            f"verify:{mode}:{today.isoformat()}:{code}", lambda: self.build(request, code, today)
         )
         return self.respond(body)
 
     @staticmethod
     def respond(body: str) -> HttpResponse:
         response = HttpResponse(body)
-        # Signed-in people get their own header on this page: a shared cache must tell them apart.
+        # Signed-in people get their own header on this page, and the reading mode is a cookie
+        # too: a shared cache must tell them apart.
         patch_vary_headers(response, ["Cookie"])
         return response
 
@@ -93,6 +96,8 @@ class VerifyView(View):
                 "holding": status in AwardStatus.holding(),
                 "replacement": _replacement(award) if status == AwardStatus.SUPERSEDED else None,
                 "council": request.tenant.name,
+                "easy_read": reading_mode.is_easy_read(request),
+                "reading_mode_next": request.path,
             },
             request=request,
         )

@@ -4,14 +4,15 @@ import json
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from charters import charter_status, public_cache, selectors
+from charters import charter_status, public_cache, reading_mode, selectors
 from charters.csv_export import csv_download, csv_text
 from charters.enums import SignatureAction
 from charters.forms import RegisterSearchForm
@@ -20,7 +21,45 @@ from charters.models import Organisation, Principle
 REGISTER_PAGE_SIZE = 20
 
 
-class HomeView(TemplateView):
+class ReadingModeView(View):
+    """The easy read / standard switch: remembers the choice in a cookie, then goes back.
+
+    A link rather than a form, so the switch needs no JavaScript and no CSRF token on pages that
+    are cached whole; choosing how to read is harmless to repeat, so a GET may set it.
+    """
+
+    def get(self, request, mode: str):
+        if mode not in reading_mode.MODES:
+            raise Http404
+        target = request.GET.get("next", "")
+        # Back to a page of this council's own site only, never to another host.
+        if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("charters:charter")
+        response = redirect(target)
+        reading_mode.remember(response, mode)
+        return response
+
+
+class ReadingModeMixin:
+    """Pages with an easy read version: the reader's choice in the context, Vary: Cookie."""
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "easy_read": self.is_easy_read(),
+            "reading_mode_next": self.request.path,
+        }
+
+    def is_easy_read(self) -> bool:
+        return reading_mode.is_easy_read(self.request)
+
+    def render_to_response(self, context, **response_kwargs):
+        return reading_mode.vary(super().render_to_response(context, **response_kwargs))
+
+
+class HomeView(ReadingModeMixin, TemplateView):
     """The council's home: its charter (or that it is being written), the register, sign-up."""
 
     template_name = "pages/tenant_home.html"
@@ -32,12 +71,18 @@ class HomeView(TemplateView):
         }
 
 
-class CharterView(TemplateView):
+class CharterView(ReadingModeMixin, TemplateView):
+    """The charter in the reader's chosen version. ``/charter/easy-read/`` (``easy_read=True``)
+    always shows easy read and remembers that choice, so links and posters to it keep working."""
+
     template_name = "charters/charter/public.html"
     easy_read = False
 
     def get_template_names(self):
         return [self.template_name if self.version else "charters/charter/being_written.html"]
+
+    def is_easy_read(self) -> bool:
+        return self.easy_read or super().is_easy_read()
 
     def get_context_data(self, **kwargs):
         # Before the first publication the address still answers, 200 with a page saying the
@@ -48,8 +93,16 @@ class CharterView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "version": self.version,
-            "easy_read": self.easy_read,
+            # Both addresses come back to /charter/, which then shows the version chosen.
+            "reading_mode_next": reverse("charters:charter"),
+            "easy_read_url": reverse("charters:charter.easy_read"),
         }
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.easy_read:
+            reading_mode.remember(response, reading_mode.EASY_READ)
+        return response
 
 
 class RegisterView(TemplateView):

@@ -165,6 +165,25 @@ def test_a_second_visit_is_served_from_the_cache_without_queries(
     assert "Set-Cookie" not in second
 
 
+def test_each_reading_mode_is_cached_as_a_page_of_its_own(
+    client_a, award_a, django_assert_num_queries
+):
+    standard = verify(client_a, award_a)
+    client_a.cookies["reading_mode"] = "easy-read"
+    easy = verify(client_a, award_a)
+    with django_assert_num_queries(0):
+        easy_again = verify(client_a, award_a)
+    del client_a.cookies["reading_mode"]
+    with django_assert_num_queries(0):
+        standard_again = verify(client_a, award_a)
+
+    assert "This certificate is real. Oakfield Primary School has Charter Status." in text(easy)
+    assert "This certificate is real." not in text(standard)
+    assert easy_again.content == easy.content
+    assert standard_again.content == standard.content
+    assert easy["Vary"] == "Cookie"
+
+
 def test_a_change_shows_after_the_generation_bump(client_a, tenant_a, award_a):
     assert "This certificate is valid" in text(verify(client_a, award_a))
     with tenant_context(tenant_a):

@@ -76,3 +76,26 @@ def test_demo_council_has_an_open_round_with_applications_in_every_state(db):
             "valid",
             "valid",
         ]
+
+
+def test_demo_council_easy_read_principles_carry_pictures_with_descriptions(db, client):
+    from charters import selectors
+    from charters.forms import PICTURE_SIGNATURES
+
+    tenant, _ = ensure_demo_tenant()
+    with tenant_context(tenant):
+        principles = list(selectors.current_version().principles.all())
+        descriptions = [p.picture_alt for p in principles]
+        heads = []
+        for principle in principles:
+            with principle.picture.open("rb") as picture:
+                heads.append(picture.read(8))
+
+    assert len(principles) == 7
+    assert all(head.startswith(PICTURE_SIGNATURES) for head in heads)  # what the form accepts
+    assert len(set(descriptions)) == 7 and all(len(d.split()) >= 5 for d in descriptions)
+    html = client.get("/charter/easy-read/", HTTP_HOST=host_of(tenant)).content.decode()
+    for principle in principles:
+        assert f'src="/charter/pictures/{principle.pk}/" alt="{principle.picture_alt}"' in html
+    response = client.get(f"/charter/pictures/{principles[0].pk}/", HTTP_HOST=host_of(tenant))
+    assert response["Content-Type"] == "image/png"
