@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from charters.enums import (
     MembershipRole,
@@ -297,9 +298,14 @@ class Signature(models.Model):
         states = [pledge.state for pledge in self.pledges.all()]
         if not states:
             return ""
-        parts = [f"{states.count(s)} {s}" for s in ("met", "overdue") if states.count(s)]
-        noun = "pledge" if len(states) == 1 else "pledges"
-        return f"{len(states)} {noun}" + (f": {', '.join(parts)}" if parts else "")
+        words = {"met": gettext("%(count)d met"), "overdue": gettext("%(count)d overdue")}
+        parts = [
+            words[s] % {"count": states.count(s)} for s in ("met", "overdue") if states.count(s)
+        ]
+        total = ngettext("%(count)d pledge", "%(count)d pledges", len(states)) % {
+            "count": len(states)
+        }
+        return total + (f": {', '.join(parts)}" if parts else "")
 
 
 class Pledge(models.Model):

@@ -8,8 +8,15 @@ register = template.Library()
 
 
 @register.filter
-def localized(obj, field: str):
-    return languages.localized(obj, field)
+def localized(obj, fields: str):
+    """The first of ``fields`` (comma separated, e.g. "easy_read_text,text") that has words,
+    each in the page's language with the English as its fallback."""
+    value = ""
+    for field in fields.split(","):
+        value = languages.localized(obj, field.strip())
+        if value:
+            return value
+    return value
 
 
 @register.simple_tag
