@@ -389,6 +389,7 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # nothing in the page reads it
 # Our own catalogues come before the apps': locale/en_GB gives allauth's strings our words
 # (sentence case, British English); locale/cy is the Welsh of our pages, allauth's and emails.
 # The compiled .mo files are committed, so installing needs no GNU gettext; `make messages`
