@@ -1,4 +1,4 @@
-# ruff: noqa: E501, RUF001 -- other packages' msgids, verbatim (their lines and their ’ quotes)
+# ruff: noqa: E501, RUF001 -- other packages' msgids, verbatim (their long lines, their curly quotes)
 """Words of other packages that our Welsh catalogue translates, listed so that
 `manage.py makemessages` keeps them in locale/cy (it only reads our own code):
 
