@@ -10,6 +10,7 @@ from accreditation.enums import (
     Recommendation,
 )
 from accreditation.models import AccreditationSettings, AwardLevel, Criterion, Round
+from platform_.form_errors import GovukErrorsMixin
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -40,7 +41,7 @@ class LevelForm(forms.ModelForm):
 
 
 class CriterionForm(forms.ModelForm):
-    # Shown in their own "Welsh (optional)" fieldset (templates/accreditation/manage/form.html).
+    # Shown in their own "Welsh (optional)" fieldset (templates/includes/bilingual_form.html).
     WELSH_FIELDS = ("title_cy", "guidance_cy", "good_evidence_cy", "easy_read_guidance_cy")
 
     class Meta:
@@ -104,7 +105,12 @@ class RoundForm(forms.ModelForm):
         return cleaned
 
 
-class StartApplicationForm(forms.Form):
+class StartApplicationForm(GovukErrorsMixin, forms.Form):
+    required_messages = {
+        "round": _("Choose the award round you are applying in."),
+        "level_sought": _("Choose the level you are applying for."),
+    }
+
     round = forms.ModelChoiceField(
         queryset=Round.objects.none(),
         label=_("Award round"),
@@ -130,7 +136,14 @@ class StartApplicationForm(forms.Form):
 def self_assessment_form_class(principles, existing):
     """A form with a ladder question and a reason for each principle."""
     fields = {}
+    required_messages = {}
     for principle in principles:
+        required_messages[f"rung_{principle.pk}"] = (
+            f"Choose where you are on the ladder for “{principle.title}”."
+        )
+        required_messages[f"reason_{principle.pk}"] = (
+            f"Say why you chose that rung for “{principle.title}”."
+        )
         current = existing.get(principle.pk)
         fields[f"rung_{principle.pk}"] = forms.ChoiceField(
             label=principle.title,
@@ -145,10 +158,20 @@ def self_assessment_form_class(principles, existing):
             initial=current.reason if current else "",
             widget=forms.Textarea(attrs={"rows": 2}),
         )
-    return type("SelfAssessmentForm", (forms.Form,), fields)
+    return type(
+        "SelfAssessmentForm",
+        (GovukErrorsMixin, forms.Form),
+        {**fields, "required_messages": required_messages},
+    )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GovukErrorsMixin, forms.Form):
+    required_messages = {
+        "kind": _("Choose what kind of evidence it is."),
+        "title": _("Give the evidence a short title."),
+        "criteria": _("Choose at least one criterion this evidence shows."),
+    }
+
     kind = forms.ChoiceField(
         label=_("What kind of evidence is it?"),
         choices=EvidenceKind.choices,
@@ -203,27 +226,33 @@ class EvidenceForm(forms.Form):
         required = {
             EvidenceKind.FILE: [("file", "Choose a file to upload.")],
             EvidenceKind.LINK: [("url", "Enter the address of the web page.")],
-            EvidenceKind.ACCOUNT: [("account", "Write your account.")],
+            EvidenceKind.ACCOUNT: [("account", "Write your account of what you did.")],
             EvidenceKind.YOU_SAID_WE_DID: [
                 ("you_said", "Say what people told you."),
-                ("we_did", "Say what changed."),
+                ("we_did", "Say what you changed because of it."),
             ],
         }.get(kind, [])
         for name, message in required:
             if not cleaned.get(name):
                 self.add_error(name, message)
         if cleaned.get("shows_people") and not cleaned.get("consent_confirmed"):
-            self.add_error("consent_confirmed", _("Confirm that consent was given."))
+            self.add_error(
+                "consent_confirmed",
+                "Confirm that the people shown (or their parents or carers) agreed, or choose "
+                "other evidence.",
+            )
         return cleaned
 
 
-class SubmitResponseForm(forms.Form):
+class SubmitResponseForm(GovukErrorsMixin, forms.Form):
+    required_messages = {"response": "Say what you have changed or added."}
+
     response = forms.CharField(
         label=_("What have you changed or added?"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
-class WithdrawApplicationForm(forms.Form):
+class WithdrawApplicationForm(GovukErrorsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why are you withdrawing? (optional)"),
         required=False,
@@ -322,31 +351,33 @@ class ReissueAwardForm(forms.Form):
     )
 
 
-class CertificateLookupForm(forms.Form):
+class CertificateLookupForm(GovukErrorsMixin, forms.Form):
     number = forms.CharField(
         label=_("Certificate number"),
         help_text=_("It is on the certificate, for example WOLV-2027-0042."),
         max_length=40,
-        error_messages={"required": "Enter the certificate number"},
+        error_messages={"required": "Enter the certificate number."},
     )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(GovukErrorsMixin, forms.Form):
     details = forms.CharField(
         label=_("What is your concern?"),
         help_text=_("Tell us what you saw or heard. Do not include anyone else's private details."),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
         error_messages={
-            "required": _("Tell us what your concern is"),
-            "max_length": _("Your concern must be 2,000 characters or fewer"),
+            "required": _("Tell us what your concern is."),
+            "max_length": (
+                "Your concern must be 2,000 characters or fewer. Shorten it and try again."
+            ),
         },
     )
     contact_email = forms.EmailField(
         label=_("Your email address (optional)"),
         help_text=_("Only if you want us to be able to ask you about it."),
         required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com"},
+        error_messages={"invalid": "Enter an email address like name@example.com."},
     )
 
 

@@ -43,15 +43,21 @@ class CheckedUpload:
 def check_upload(upload, *, max_mb: int) -> CheckedUpload:
     """Refuse files over the size limit or of a kind we do not accept, whatever their name."""
     if upload.size > max_mb * 1024 * 1024:
-        raise AccreditationError(f"The file must be {max_mb} MB or smaller.")
+        raise AccreditationError(
+            f"The file must be {max_mb} MB or smaller. Choose a smaller file, or add a link "
+            "to it instead."
+        )
     if upload.size == 0:
-        raise AccreditationError("The file is empty.")
+        raise AccreditationError("The file is empty. Choose another file.")
     upload.seek(0)
     head = upload.read(4096)
     upload.seek(0)
     content_type, extension = _sniff(head, upload)
     if content_type is None:
-        raise AccreditationError(f"The file must be {ACCEPTED}.")
+        raise AccreditationError(
+            f"The file must be {ACCEPTED}. Choose a file of one of these kinds, or add a link "
+            "instead."
+        )
     return CheckedUpload(content_type, f"{uuid.uuid4().hex}.{extension}")
 
 

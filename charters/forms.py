@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from charters.enums import OrganisationKind
 from charters.models import CharterVersion, Organisation, Pledge, Principle, Signature
 from charters.validators import normalise_postcode
+from platform_.form_errors import GovukErrorsMixin
 
 PICTURE_MAX_BYTES = 2 * 1024 * 1024
 PICTURE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -109,7 +110,15 @@ class PrincipleForm(forms.ModelForm):
         return cleaned
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(GovukErrorsMixin, forms.ModelForm):
+    required_messages = {
+        "name": _("Enter your organisation's name."),
+        "kind": _("Choose what kind of organisation it is."),
+        "address_line_1": _("Enter the first line of the address."),
+        "town": _("Enter the town or city."),
+        "postcode": _("Enter the postcode, like WV1 1RE."),
+    }
+
     # A website typed without a scheme ("oakfield.sch.uk") is taken as https.
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
     confirmed_different = forms.BooleanField(
@@ -120,6 +129,12 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = Organisation.DETAIL_FIELDS
         labels = {"name": _("Organisation name"), "kind": "What kind of organisation is it?"}
+        # The model's own message says what a URN is; the form's says what to do.
+        error_messages = {
+            "school_urn": {
+                "invalid": "Enter the school's 6-digit URN, like 104321, or leave it empty."
+            }
+        }
         help_texts = {
             "school_urn": _("Schools only: the 6-digit unique reference number."),
             "charity_number": _("Charities only."),
@@ -142,7 +157,13 @@ class OrganisationForm(forms.ModelForm):
         return self.cleaned_data["charity_number"].upper().replace(" ", "")
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(GovukErrorsMixin, forms.Form):
+    required_messages = {
+        "signatory_name": _("Enter the name of the person signing."),
+        "signatory_job_title": _("Enter their job title."),
+        "commitment": _("Write a few sentences about what your organisation will do."),
+    }
+
     signatory_name = forms.CharField(
         label=_("Name of the person signing"),
         max_length=150,
@@ -161,7 +182,7 @@ class SignatureForm(forms.Form):
     )
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(GovukErrorsMixin, forms.Form):
     text = forms.CharField(
         label=_("Pledge"), max_length=Pledge._meta.get_field("text").max_length, required=False
     )
@@ -180,14 +201,14 @@ class PledgeForm(forms.Form):
         if target and not text:
             self.add_error("text", _("Enter the pledge, or remove its date."))
         if target and target < timezone.localdate():
-            self.add_error("target_date", _("The target date must be today or in the future."))
+            self.add_error("target_date", _("Enter a target date that is today or in the future."))
         return cleaned
 
 
 class BasePledgeFormSet(forms.BaseFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
-        "too_many_forms": "You can make up to %(num)d pledges.",
+        "too_many_forms": "You can make up to %(num)d pledges. Remove some and try again.",
     }
 
 
@@ -203,7 +224,9 @@ PledgeFormSet = forms.formset_factory(
 )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukErrorsMixin, forms.Form):
+    required_messages = {"reason": "Say why your organisation is withdrawing."}
+
     reason = forms.CharField(
         label=_("Why is your organisation withdrawing?"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -211,11 +234,15 @@ class WithdrawForm(forms.Form):
     )
 
 
-class InviteMemberForm(forms.Form):
+class InviteMemberForm(GovukErrorsMixin, forms.Form):
+    required_messages = {"email": "Enter your colleague's email address."}
+
     email = forms.EmailField(label=_("Email address"))
 
 
-class PledgeMetForm(forms.Form):
+class PledgeMetForm(GovukErrorsMixin, forms.Form):
+    required_messages = {"met_on": "Enter the date the pledge was met."}
+
     met_on = forms.DateField(
         label=_("Date met"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],

@@ -10,7 +10,17 @@ urlpatterns = [
     path(
         "charter/easy-read/", public.CharterView.as_view(easy_read=True), name="charter.easy_read"
     ),
-    path("reading-mode/<str:mode>/", public.ReadingModeView.as_view(), name="reading_mode"),
+    # Two fixed addresses, not one taking the mode: nothing to look up, nothing to guess.
+    path(
+        "reading-mode/easy-read/",
+        public.ReadingModeView.as_view(mode="easy-read"),
+        name="reading_mode.easy_read",
+    ),
+    path(
+        "reading-mode/standard/",
+        public.ReadingModeView.as_view(mode="standard"),
+        name="reading_mode.standard",
+    ),
     path(
         "charter/pictures/<int:pk>/",
         public.PrinciplePictureView.as_view(),

@@ -55,12 +55,16 @@ def start_application(
         or (signature.version_id != version.pk)
     ):
         raise AccreditationError(
-            f"{organisation.name} must sign the current charter before applying."
+            f"{organisation.name} must sign the current charter before applying. Sign it "
+            "first, then apply."
         )
     if not award_round.is_open:
-        raise AccreditationError(f"{award_round.name} is not open for applications.")
+        raise AccreditationError(
+            f"{award_round.name} is not open for applications. Choose a round that is open."
+        )
     already_applying = AccreditationError(
-        f"{organisation.name} already has an application in this round."
+        f"{organisation.name} already has an application in this round. Open it from "
+        "the list of applications, or choose another round."
     )
     if (
         organisation.applications.filter(round=award_round)
@@ -120,7 +124,10 @@ def save_self_assessment(
     principles = {p.pk: p for p in application.version.principles.all()}
     for principle_id, (rung, reason) in answers.items():
         if principle_id not in principles:
-            raise AccreditationError("That principle is not part of this charter version.")
+            raise AccreditationError(
+                "That principle is not part of this charter version. Go back to the "
+                "application and try again."
+            )
         # Race-safe as it is: update_or_create updates the row a simultaneous save inserted,
         # as one_rung_per_principle stops a second one.
         SelfAssessment.objects.update_or_create(
@@ -157,7 +164,10 @@ def add_evidence(
     if not criteria:
         raise AccreditationError("Choose at least one criterion this evidence shows.")
     if any(criterion.version_id != application.version_id for criterion in criteria):
-        raise AccreditationError("Those criteria are not part of this application's charter.")
+        raise AccreditationError(
+            "Those criteria are not part of this application's charter. Choose from the "
+            "criteria shown."
+        )
     if details.get("shows_people") and not details.get("consent_confirmed"):
         raise AccreditationError(
             "Confirm that the people shown (or their parents or carers) agreed to it being used."
@@ -176,9 +186,9 @@ def add_evidence(
     elif kind == EvidenceKind.LINK and not evidence.url:
         raise AccreditationError("Enter the address of the web page.")
     elif kind == EvidenceKind.ACCOUNT and not evidence.account.strip():
-        raise AccreditationError("Write your account.")
+        raise AccreditationError("Write your account of what you did.")
     elif kind == EvidenceKind.YOU_SAID_WE_DID and not (evidence.you_said and evidence.we_did):
-        raise AccreditationError("Say what people said and what you did.")
+        raise AccreditationError("Say what people told you and what you changed.")
     evidence.save()
     evidence.criteria.set(criteria)
     record_event(
@@ -222,7 +232,7 @@ def submit_application(application: Application, *, acting_user) -> Application:
         application,
         acting_user,
         permission="accreditation.submit_application",
-        refusal="This application has already been submitted.",
+        refusal="This application has already been submitted. Wait for the council to email you.",
     )
     missing = missing_criteria(application)
     unassessed = application.version.principles.exclude(
@@ -234,7 +244,8 @@ def submit_application(application: Application, *, acting_user) -> Application:
         raise AccreditationError(problems)
     if application.status == ApplicationStatus.DRAFT and not application.round.is_open:
         raise AccreditationError(
-            f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}."
+            f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}. "
+            "Withdraw this application and apply in the next round."
         )
     set_application_state(application, ApplicationStatus.SUBMITTED, acting_user=acting_user)
     emails.application_submitted(application)
@@ -252,7 +263,10 @@ def resubmit_application(application: Application, *, acting_user, response: str
         application,
         acting_user,
         permission="accreditation.resubmit_application",
-        refusal="The council has not asked for more information about this application.",
+        refusal=(
+            "The council has not asked for more information about this application. Wait for "
+            "the council to email you."
+        ),
     )
     if not response.strip():
         raise AccreditationError("Say what you have changed or added.")
@@ -277,7 +291,7 @@ def withdraw_application(application: Application, *, acting_user, reason: str =
         permission="accreditation.withdraw_application",
         refusal=(
             f"An application that is {application.get_status_display().lower()} cannot be "
-            "withdrawn."
+            "withdrawn. Contact the council if you need to stop it."
         ),
     )
     return set_application_state(

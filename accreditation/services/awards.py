@@ -204,7 +204,10 @@ def start_renewal(award: Award, *, acting_user, award_round: Round | None = None
             .first()
         )
         if award_round is None:
-            raise AccreditationError("No round is open for a new application at the moment.")
+            raise AccreditationError(
+                "No round is open for a new application at the moment. Ask your council when "
+                "the next round opens."
+            )
     previous = award.application
     application = start_application(
         award.organisation,

@@ -26,7 +26,7 @@ def set_application_state(
     if new_state not in TRANSITIONS[old_state]:
         raise AccreditationError(
             f"An application that is {ApplicationStatus(old_state).label.lower()} cannot become "
-            f"{ApplicationStatus(new_state).label.lower()}."
+            f"{ApplicationStatus(new_state).label.lower()}. Reload the page to see where it is now."
         )
     locked.status = new_state
     locked.status_changed_at = timezone.now()

@@ -130,7 +130,11 @@ class LookupView(View):
             )
             if award is not None:
                 return redirect(_verify_url(award))
-            form.add_error("number", _("No certificate has this number"))
+            form.add_error(
+                "number",
+                "No certificate has this number. Check the number on the certificate and try "
+                "again.",
+            )
         return render(request, self.template_name, {"form": form})
 
 

@@ -147,14 +147,21 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
         ).first()
     )
     if open_membership is not None and open_membership.status == MembershipStatus.ACTIVE:
-        raise CharterError(f"You are already a member of {organisation.name}.")
+        raise CharterError(
+            f"You are already a member of {organisation.name}. Go to “Your organisation” to "
+            "find it."
+        )
     if open_membership is not None and open_membership.status == MembershipStatus.REQUESTED:
-        raise CharterError(f"You have already asked to join {organisation.name}.")
+        raise CharterError(
+            f"You have already asked to join {organisation.name}. Wait for its lead to let you "
+            "in: you will see it under “Your organisation”."
+        )
     # A double click (or an invitation accepted in another tab) passes the checks above twice;
     # the database keeps one open membership per person and the second gets the same answer.
     asked_already = {
         "one_open_membership_per_person": lambda: CharterError(
-            f"You have already asked to join {organisation.name}."
+            f"You have already asked to join {organisation.name}. Wait for its lead to let you "
+            "in: you will see it under “Your organisation”."
         )
     }
     if open_membership is not None:  # invited: accepting the invitation
@@ -186,7 +193,9 @@ def invite_member(organisation: Organisation, *, acting_user, email: str) -> Mem
     if organisation.memberships.filter(
         status=MembershipStatus.ACTIVE, user__email__iexact=email
     ).exists():
-        raise CharterError(f"{email} is already a member.")
+        raise CharterError(
+            f"{email} is already a member. Enter the email address of someone who is not."
+        )
     # Race-safe: get_or_create fetches the row a simultaneous click made, as
     # one_open_invitation_per_organisation_and_email stops a second one.
     membership, _ = Membership.objects.get_or_create(

@@ -42,10 +42,16 @@ def sign_charter(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     version = current_version()
     if version is None:
-        raise CharterError("The council has not published its charter yet.")
+        raise CharterError(
+            "The council has not published its charter yet. Come back to sign it once it is "
+            "published."
+        )
     current = organisation.current_signature
     if current and current.action == SignatureAction.SIGNED and current.version_id == version.pk:
-        raise CharterError(f"{organisation.name} has already signed version {version.number}.")
+        raise CharterError(
+            f"{organisation.name} has already signed version {version.number}. Go back to its "
+            "page to see the signature."
+        )
     _check_pledges(pledges)
     signature = Signature.objects.create(
         organisation=organisation,
@@ -109,12 +115,19 @@ def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) 
 def _check_pledges(pledges) -> None:
     # The form refuses these too; the service is what every caller goes through.
     if len(pledges) > Signature.MAX_PLEDGES:
-        raise CharterError(f"You can make up to {Signature.MAX_PLEDGES} pledges.")
+        raise CharterError(
+            f"You can make up to {Signature.MAX_PLEDGES} pledges. Remove some and try again."
+        )
     longest = Pledge._meta.get_field("text").max_length
     if any(not text.strip() or len(text) > longest for text, _ in pledges):
-        raise CharterError(f"Each pledge must be between 1 and {longest} characters.")
+        raise CharterError(
+            f"Each pledge must be between 1 and {longest} characters. Shorten the pledge, or "
+            "remove it."
+        )
     if any(target < timezone.localdate() for _, target in pledges):
-        raise CharterError("A pledge's target date cannot be in the past.")
+        raise CharterError(
+            "A pledge's target date cannot be in the past. Enter today or a later date."
+        )
 
 
 def _set_current_signature(organisation: Organisation, signature: Signature) -> None:
@@ -133,7 +146,9 @@ def record_pledge_met(pledge: Pledge, *, acting_user, met_on: date) -> Pledge:
         message="Only the organisation's lead can update its pledges.",
     )
     if met_on > timezone.localdate():
-        raise CharterError("The date a pledge was met cannot be in the future.")
+        raise CharterError(
+            "The date a pledge was met cannot be in the future. Enter today or an earlier date."
+        )
     pledge.met_on = met_on
     pledge.save(update_fields=["met_on"])
     record_event(CharterEvent.PLEDGE_MET, pledge, actor=acting_user, new={"met_on": str(met_on)})

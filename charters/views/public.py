@@ -28,9 +28,9 @@ class ReadingModeView(View):
     are cached whole; choosing how to read is harmless to repeat, so a GET may set it.
     """
 
-    def get(self, request, mode: str):
-        if mode not in reading_mode.MODES:
-            raise Http404
+    mode = reading_mode.STANDARD
+
+    def get(self, request):
         target = request.GET.get("next", "")
         # Back to a page of this council's own site only, never to another host.
         if not target.startswith("/") or not url_has_allowed_host_and_scheme(
@@ -38,7 +38,7 @@ class ReadingModeView(View):
         ):
             target = reverse("charters:charter")
         response = redirect(target)
-        reading_mode.remember(response, mode)
+        reading_mode.remember(response, self.mode)
         return response
 
 

@@ -83,7 +83,12 @@ def test_evidence_form_asks_for_the_part_that_matches_the_kind(
             "shows_people": "on",
         },
     ).content.decode()
-    assert "Say what changed." in html and "Confirm that consent was given." in html
+    assert (
+        "Say what you changed because of it." in html
+        and "Confirm that the people shown (or their parents or carers) agreed, or choose other "
+        "evidence."
+        in html
+    )
 
 
 def test_submit_page_lists_what_is_missing_then_submits(

@@ -176,3 +176,28 @@ def test_officer_concern_pages(server_url, browser, council):
         assert not results.violations_count, results.generate_report()
     finally:
         context.close()
+
+
+def test_public_pages_in_easy_read(server_url, page, council):
+    """The demo council's public pages with easy read chosen: the charter with its pictures, the
+    home page and the certificate checks (cached as pages of their own)."""
+    base = server_url.format(host="delta.localhost")
+    valid, revoked = council["awards"]["valid"], council["awards"]["revoked"]
+    page.goto(base + "/reading-mode/easy-read/?next=/")
+    check_pages(
+        page,
+        base,
+        [
+            "/",
+            "/charter/",
+            f"/verify/{valid.verification_code}/",
+            f"/verify/{revoked.verification_code}/",
+        ],
+    )
+    page.goto(base + "/charter/")
+    pictures = page.locator("main img.app-principle__picture")
+    assert pictures.count() == 7
+    assert all(pictures.nth(n).get_attribute("alt") for n in range(7))
+    assert all(pictures.nth(n).evaluate("i => i.naturalWidth") == 400 for n in range(7))
+    page.goto(base + f"/verify/{valid.verification_code}/")
+    assert "This certificate is real." in page.locator("main").inner_text()

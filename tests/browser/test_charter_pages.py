@@ -164,3 +164,34 @@ def test_signing_in_the_browser_puts_the_organisation_on_the_register(server_url
         assert page.get_by_role("link", name="Elm Nursery").is_visible()
     finally:
         context.close()
+
+
+def test_the_easy_read_switch_works_by_keyboard_and_is_remembered(server_url, page, council):
+    base = server_url.format(host="gamma.localhost")
+    page.goto(base + "/charter/")
+    switch = page.get_by_role("navigation", name="Easy read or standard")
+    assert switch.locator("[aria-current=true]").inner_text().startswith("Standard")
+
+    easy_read = switch.get_by_role("link", name="Easy read")
+    for _ in range(40):  # Tab from the top of the page until the switch has focus
+        page.keyboard.press("Tab")
+        if easy_read.evaluate("link => link === document.activeElement"):
+            break
+    else:
+        pytest.fail("the Easy read link cannot be reached with Tab")
+    # GOV.UK's focus state: a yellow background, so focus is visible.
+    assert easy_read.evaluate("link => getComputedStyle(link).backgroundColor") == (
+        "rgb(255, 221, 0)"
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/charter/easy-read/")
+    assert "Easy intro" in page.locator("main").inner_text()
+    check_pages(page, base, ["/charter/", "/"])  # remembered on the plain addresses too
+    page.goto(base + "/charter/")
+    assert "Easy intro" in page.locator("main").inner_text()
+    current = page.get_by_role("navigation", name="Easy read or standard")
+    assert current.locator("[aria-current=true]").inner_text().startswith("Easy read")
+
+    current.get_by_role("link", name="Standard").click()
+    page.wait_for_url(base + "/charter/")
+    assert "Easy intro" not in page.locator("main").inner_text()

@@ -40,10 +40,6 @@ def test_the_switch_goes_back_only_to_this_site(client_a, target):
     assert choose(client_a, "standard", target)["Location"] == "/charter/"
 
 
-def test_an_unknown_mode_is_not_found(client_a):
-    assert client_a.get("/reading-mode/tiny/").status_code == 404
-
-
 def test_the_charter_shows_the_remembered_choice(client_a, published_a):
     standard = client_a.get("/charter/")
     assert (

@@ -155,7 +155,7 @@ def test_organisation_form_errors_are_summarised_and_input_kept(tenant_a, client
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "Enter a real UK postcode, like WV1 1RE." in html
-    assert "A school URN is 6 digits" in html
+    assert "Enter the school&#x27;s 6-digit URN, like 104321, or leave it empty." in html
     assert 'value="Oakfield Primary School"' in html
 
 

@@ -143,7 +143,10 @@ def test_the_same_application_started_twice_at_once_is_one_application(
     first, second = race(django_db_blocker, race_tenant, start, start)
 
     assert isinstance(first, Application)
-    assert messages_of(second) == ["Starting Primary already has an application in this round."]
+    assert messages_of(second) == [
+        "Starting Primary already has an application in this round. Open it from the list of "
+        "applications, or choose another round."
+    ]
     with django_db_blocker.unblock(), tenant_context(race_tenant):
         assert Application.objects.filter(organisation=school).count() == 1
 
@@ -255,7 +258,10 @@ def test_asking_to_join_twice_at_once_is_one_request(race_tenant, django_db_bloc
     first, second = race(django_db_blocker, race_tenant, join, join)
 
     assert first.status == MembershipStatus.REQUESTED
-    assert messages_of(second) == ["You have already asked to join Join Club."]
+    assert messages_of(second) == [
+        "You have already asked to join Join Club. Wait for its lead to let you in: you will "
+        "see it under “Your organisation”."
+    ]
 
 
 def test_inviting_the_same_member_twice_at_once_is_one_invitation(race_tenant, django_db_blocker):
