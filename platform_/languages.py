@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import lazy
 
 WELSH = "cy"
 
@@ -35,3 +36,20 @@ def localized(obj: Any, field: str) -> Any:
         if welsh:
             return welsh
     return getattr(obj, field)
+
+
+def lazy_interpolate(message: Any, **values: Any) -> str:
+    """``message % values``, worked out only when it is used, so a lazily translated message
+    (``gettext_lazy``) and lazy values are put in the language active then: an email's subject is
+    written in its recipient's language (platform_.outbox.services.queue_email)."""
+    return _lazy_interpolate(message, values)
+
+
+def _interpolate(message: Any, values: dict[str, Any]) -> str:
+    return str(message) % {
+        name: value if isinstance(value, int | float) else str(value)
+        for name, value in values.items()
+    }
+
+
+_lazy_interpolate = lazy(_interpolate, str)

@@ -15,6 +15,7 @@ from charters.models import CharterVersion
 from platform_.languages import localized
 from platform_.outbox.services import queue_email
 from tests.factories import UserFactory
+from tests.fixtures.accreditation import submitted
 from tests.helpers import committed, login
 
 WELSH = "cy"
@@ -232,3 +233,35 @@ def test_an_email_is_written_in_the_recipients_language(tenant_a, mailoutbox):
     assert by_recipient[welsh.email].body.startswith("Helo,")
     assert by_recipient[english.email].subject == "Check your email"
     assert by_recipient[english.email].body.startswith("Hello,")
+
+
+def test_the_submitted_email_is_in_welsh_for_a_welsh_speaking_lead(
+    tenant_a, application, lead_a, criteria_a, officer_a, mailoutbox
+):
+    with tenant_context(tenant_a):
+        lead_a.language = "cy"
+        lead_a.save(update_fields=["language"])
+    with committed():
+        submitted(tenant_a, application, lead_a, criteria_a)
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    welsh = by_recipient[lead_a.email]
+    apostrophe = "\N{RIGHT SINGLE QUOTATION MARK}"
+    assert (
+        welsh.subject
+        == f"Cais am Statws Siarter wedi{apostrophe}i gyflwyno: Oakfield Primary School"
+    )
+    assert welsh.body.startswith("Helo,\n\nMae Oakfield Primary School wedi cyflwyno ei gais")
+    # The officer, who kept English, reads the same event in English.
+    english = by_recipient[officer_a.email]
+    assert english.subject == "New application for Charter Status: Oakfield Primary School"
+    assert english.body.startswith("Hello,\n\nOakfield Primary School has submitted")
+
+
+def test_a_reminder_says_when_in_welsh():
+    from accreditation.emails import _in_days
+
+    with translation.override("cy"):
+        assert str(_in_days(0)) == "heddiw"
+        assert str(_in_days(5)) == "ymhen 5 diwrnod"
+    with translation.override("en-gb"):
+        assert str(_in_days(1)) == "in 1 day"
