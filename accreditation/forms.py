@@ -216,9 +216,9 @@ class EvidenceForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args, criteria, max_mb: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criteria"].queryset = criteria
-        self.fields[
-            "file"
-        ].help_text = f"PDF, Office document, image, audio or video, up to {max_mb} MB."
+        self.fields["file"].help_text = _(
+            "PDF, Office document, image, audio or video, up to %(size)s MB."
+        ) % {"size": max_mb}
 
     def clean(self):
         cleaned = super().clean()

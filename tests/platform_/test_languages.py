@@ -265,3 +265,35 @@ def test_a_reminder_says_when_in_welsh():
         assert str(_in_days(5)) == "ymhen 5 diwrnod"
     with translation.override("en-gb"):
         assert str(_in_days(1)) == "in 1 day"
+
+
+APPLICANT_PAGES = [
+    "/org/",
+    "/org/{slug}/",
+    "/org/{slug}/sign/",
+    "/org/{slug}/applications/",
+    "/org/{slug}/applications/{pk}/",
+    "/org/{slug}/applications/{pk}/self-assessment/",
+    "/org/{slug}/applications/{pk}/evidence/add/",
+    "/org/{slug}/applications/{pk}/submit/",
+    "/org/{slug}/applications/{pk}/withdraw/",
+]
+
+
+@pytest.mark.parametrize("page", APPLICANT_PAGES)
+def test_the_applicants_pages_are_in_welsh(
+    client_a, tenant_a, application, lead_a, criteria_a, page
+):
+    login(client_a, tenant_a, lead_a)
+    with tenant_context(tenant_a):
+        council_words = [
+            *(c.title for c in criteria_a),
+            *(c.guidance for c in criteria_a),
+            *(p.title for p in criteria_a[0].version.principles.all()),
+            *(c.good_evidence for c in criteria_a if c.good_evidence),
+            application.round.name,
+            application.organisation.name,
+        ]
+    path = page.format(slug=application.organisation.slug, pk=application.pk)
+    left = english_left(client_a, path, allowed=("Alpha City Council", *council_words))
+    assert left == [], path
