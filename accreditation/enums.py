@@ -158,6 +158,7 @@ class AccreditationEvent(models.TextChoices):
     AWARD_RELEASED = "accreditation.award.released", _("Award made public")
     AWARD_REVOKED = "accreditation.award.revoked", _("Award revoked")
     AWARD_REISSUED = "accreditation.award.reissued", _("Certificate re-issued")
+    AWARD_EXPIRED = "accreditation.award.expired", _("Charter Status expired")
     CERTIFICATE_GENERATED = "accreditation.award.certificate_generated", _("Certificate made")
     CONCERN_RAISED = "accreditation.concern.raised", _("Concern raised")
     CONCERN_CLOSED = "accreditation.concern.closed", _("Concern closed")

@@ -370,6 +370,9 @@ class Award(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
     reissue_reason = models.TextField(blank=True)
+    # When the daily expiry run recorded that this award's Charter Status ended (audit event and
+    # the ``award.expired`` domain event), so it is announced once.
+    expiry_announced_at = models.DateTimeField(null=True, blank=True)
     # The signed PDF (tenant storage, served only through a permission check) and the signed
     # Open Badges credential, made by a task once the award is released.
     certificate = models.FileField(upload_to=certificate_upload_path, blank=True)

@@ -28,6 +28,16 @@ def release_due_awards() -> int:
     return awards.release_due_awards()
 
 
+@shared_task(base=DatabaseRetryTask, name="accreditation.announce_expired_awards")
+def announce_expired_awards() -> int:
+    """Run daily by beat in every tenant: each award's end is recorded (and announced) once."""
+    from accreditation.services import awards  # noqa: PLC0415 -- leaf: services import tasks
+
+    if not in_tenant_schema("accreditation.announce_expired_awards"):
+        return 0
+    return awards.announce_expired_awards()
+
+
 @shared_task(base=DatabaseRetryTask, name="accreditation.send_expiry_reminders")
 def send_expiry_reminders() -> int:
     """Run daily by beat in every tenant; each reminder (90, 30, 7 days) goes once."""

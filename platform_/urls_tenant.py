@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accreditation.urls")),
     path("", include("platform_.accounts.urls")),
     path("", include("platform_.exports.urls")),
+    path("", include("platform_.webhooks.urls")),
     path("", include("platform_.billing.manage_urls")),
     path("accounts/", include("allauth.urls")),
 ]

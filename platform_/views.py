@@ -38,9 +38,13 @@ class LanguageView(View):
         if code not in dict(settings.LANGUAGES):
             raise Http404
         target = request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ) or not target.startswith("/"):
+        # A path on this same site only (no host at all, so "//elsewhere.example/" is refused),
+        # and no line break, which no Location header may hold.
+        if (
+            not target.startswith("/")
+            or any(character.isspace() for character in target)
+            or not url_has_allowed_host_and_scheme(target, allowed_hosts=set())
+        ):
             target = "/"
         response = HttpResponseRedirect(target)
         response.set_cookie(

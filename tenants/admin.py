@@ -36,11 +36,13 @@ class DomainInline(admin.TabularInline):
         return False
 
 
-def _status_action(new_status: str, description: str):
+def _status_action(new_status: str, description: str, *, staff_hold: bool):
     def action(modeladmin: "TenantAdmin", request, queryset) -> None:
         for tenant in queryset:
             try:
-                set_tenant_status(tenant, new_status, acting_user=request.user)
+                set_tenant_status(
+                    tenant, new_status, acting_user=request.user, staff_hold=staff_hold
+                )
             except ValidationError as error:
                 modeladmin.message_user(
                     request, f"{tenant}: {' '.join(error.messages)}", messages.ERROR
@@ -67,17 +69,29 @@ class TenantAdmin(TenantAdminMixin, admin.ModelAdmin):
         "slug",
         "schema_name",
         "status",
+        "staff_hold",
         "status_changed_at",
+        "contact_email",
         "created_at",
     ]
-    readonly_fields = ["slug", "schema_name", "status", "status_changed_at", "created_at"]
+    readonly_fields = [
+        "slug",
+        "schema_name",
+        "status",
+        "staff_hold",
+        "status_changed_at",
+        "contact_email",
+        "created_at",
+    ]
     # A logo is replaced, never cleared to nothing: update_branding has no "remove".
     formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
     inlines = [DomainInline]
     actions = [
-        _status_action(LifecycleStatus.SUSPENDED, "Suspend (read-only site)"),
-        _status_action(LifecycleStatus.ACTIVE, "Reactivate (active)"),
-        _status_action(LifecycleStatus.CLOSED, "Close (site answers 'gone')"),
+        # Staff's suspensions and closures hold against billing (a later paid invoice must not
+        # undo them); reactivating lifts the hold, and billing takes over again.
+        _status_action(LifecycleStatus.SUSPENDED, "Suspend (read-only site)", staff_hold=True),
+        _status_action(LifecycleStatus.ACTIVE, "Reactivate (active)", staff_hold=False),
+        _status_action(LifecycleStatus.CLOSED, "Close (site answers 'gone')", staff_hold=True),
         "delete_data_now",
     ]
 

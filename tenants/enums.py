@@ -23,6 +23,11 @@ class LifecycleStatus(models.TextChoices):
         return [cls.TRIAL, cls.ACTIVE, cls.PAST_DUE, cls.SUSPENDED]
 
     @classmethod
+    def taking_changes(cls) -> list[str]:
+        """States in which people may change things (not read-only, not closed)."""
+        return [cls.TRIAL, cls.ACTIVE, cls.PAST_DUE]
+
+    @classmethod
     def read_only(cls) -> list[str]:
         """States in which officers and applicants may look but not change anything."""
         return [cls.SUSPENDED]

@@ -117,6 +117,11 @@ class Tenant(TenantMixin):
     plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="tenants"
     )
+    # Set when platform staff suspend or close a council by hand: billing (a paid invoice, a
+    # renewed subscription) then never opens it again; only staff reactivating lift it.
+    staff_hold = models.BooleanField(
+        default=False, help_text="Suspended or closed by platform staff; billing cannot reopen it."
+    )
     # Set when a closed council's schema (and files) were dropped; the row stays as the record,
     # and keeps its slug from being taken by someone else.
     schema_dropped_at = models.DateTimeField(null=True, blank=True)

@@ -147,12 +147,17 @@ def _create_schema(tenant: Tenant) -> None:
         connection.set_schema_to_public()
 
 
-def set_tenant_status(tenant: Tenant, new_status: str, *, acting_user) -> Tenant:
+def set_tenant_status(
+    tenant: Tenant, new_status: str, *, acting_user, staff_hold: bool | None = None
+) -> Tenant:
     """Move a tenant through its lifecycle.
 
-    Side effects: the status and its time written; the change logged with the actor (platform
-    staff, or None for the system) -- not an audit event, as the audit log lives in tenant
-    schemas and platform staff in public; the host cache dropped (signals).
+    ``staff_hold`` True (staff suspending or closing by hand) keeps billing from reopening the
+    council; False (staff reactivating) lifts it; None leaves it as it is (billing's own moves).
+
+    Side effects: the status, its time and the hold written; the change logged with the actor
+    (platform staff, or None for the system) -- not an audit event, as the audit log lives in
+    tenant schemas and platform staff in public; the host cache dropped (signals).
     """
     if new_status == LifecycleStatus.TEMPLATE or tenant.is_template:
         raise ValidationError("The template schema's status cannot change.")
@@ -163,13 +168,16 @@ def set_tenant_status(tenant: Tenant, new_status: str, *, acting_user) -> Tenant
     old_status = tenant.status
     tenant.status = new_status
     tenant.status_changed_at = timezone.now()
-    tenant.save(update_fields=["status", "status_changed_at"])
+    if staff_hold is not None:
+        tenant.staff_hold = staff_hold
+    tenant.save(update_fields=["status", "status_changed_at", "staff_hold"])
     logger.info(
-        "Tenant %s status %s -> %s by %s",
+        "Tenant %s status %s -> %s by %s%s",
         tenant.schema_name,
         old_status,
         new_status,
         getattr(acting_user, "email", None) or "the system",
+        " (held by staff)" if tenant.staff_hold else "",
     )
     return tenant
 

@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.fixtures.billing",
     "tests.fixtures.plans",
     "tests.fixtures.signups",
+    "tests.fixtures.webhooks",
 ]
 
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}

@@ -21,6 +21,7 @@ from accreditation.services.assessment import (  # noqa: F401
     request_more_information,
 )
 from accreditation.services.awards import (  # noqa: F401
+    announce_expired_awards,
     reissue_award,
     release_due_awards,
     revoke_award,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accreditation import emails, uploads
 from accreditation.enums import AccreditationEvent, ApplicationStatus, EvidenceKind
+from accreditation.events import emit_application_submitted
 from accreditation.models import (
     Application,
     AwardLevel,
@@ -225,8 +226,8 @@ def remove_evidence(evidence: Evidence, *, acting_user) -> None:
 def submit_application(application: Application, *, acting_user) -> Application:
     """Submit, once every required criterion has evidence and every principle a rung.
 
-    Side effects: status submitted; an audit event; the "submitted" emails to the leads and
-    officers (outbox).
+    Side effects: status submitted; an audit event; the ``application.submitted`` domain event
+    (webhook deliveries recorded); the "submitted" emails to the leads and officers (outbox).
     """
     _require_lead(
         application,
@@ -248,6 +249,7 @@ def submit_application(application: Application, *, acting_user) -> Application:
             "Withdraw this application and apply in the next round."
         )
     set_application_state(application, ApplicationStatus.SUBMITTED, acting_user=acting_user)
+    emit_application_submitted(application)
     emails.application_submitted(application)
     return application
 

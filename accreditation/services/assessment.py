@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accreditation import emails
 from accreditation.enums import AccreditationEvent, ApplicationStatus, DecisionOutcome
+from accreditation.events import emit_award_granted
 from accreditation.models import (
     Application,
     Assignment,
@@ -313,8 +314,9 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
             released_at=None if public_from > now else now,
         )
     if award.released_at is not None:
-        # An embargoed award gets its documents when the ceremony releases it.
+        # An embargoed award gets its documents, and is announced, when the ceremony releases it.
         queue_award_documents(award)
+        emit_award_granted(award)
     return award
 
 

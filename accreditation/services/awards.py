@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accreditation import emails
 from accreditation.enums import AccreditationEvent, ApplicationStatus
+from accreditation.events import emit_award_expired, emit_award_granted, emit_award_revoked
 from accreditation.models import Application, Award, Evidence, Round, SelfAssessment
 from accreditation.services.applications import start_application
 from accreditation.services.certificates import certificate_number
@@ -49,6 +50,7 @@ def release_due_awards(now: datetime | None = None) -> int:
         record_event(AccreditationEvent.AWARD_RELEASED, award, new={"released_at": now.isoformat()})
         emails.award_released(award)
         queue_award_documents(award)
+        emit_award_granted(award)
         released += 1
     if released:
         after_commit(public_cache.invalidate)
@@ -93,6 +95,9 @@ def revoke_award(award: Award, *, acting_user, reason: str) -> Award:
         new={"status": "revoked", "reason": award.revocation_reason},
     )
     emails.award_revoked(award)
+    if award.released_at is not None:
+        # An award revoked before its ceremony was never announced, so nothing is withdrawn.
+        emit_award_revoked(award)
     after_commit(public_cache.invalidate)
     return award
 
@@ -137,6 +142,39 @@ def reissue_award(award: Award, *, acting_user, reason: str) -> Award:
         queue_award_documents(new)
     after_commit(public_cache.invalidate)
     return new
+
+
+@transaction.atomic
+def announce_expired_awards(today: date | None = None) -> int:
+    """Record, once per award, that Charter Status has ended (beat, daily).
+
+    Expiry needs no write to take effect (``Award.status_on`` compares dates); this records it
+    for the audit log and the council's systems. A day beat missed is made up the next day.
+    Side effects, per released, current award past its end date: ``expiry_announced_at`` set, an
+    audit event, the ``award.expired`` domain event. Returns how many were announced.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    due = (
+        Award.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(expiry_announced_at__isnull=True, expires_on__lt=today)
+        .filter(released_at__isnull=False, revoked_at__isnull=True, superseded_at__isnull=True)
+        .select_related("organisation__current_signature", "level")
+        .order_by("expires_on", "pk")
+    )
+    announced = 0
+    for award in due:
+        award.expiry_announced_at = now
+        award.save(update_fields=["expiry_announced_at"])
+        record_event(
+            AccreditationEvent.AWARD_EXPIRED,
+            award,
+            old={"status": "valid"},
+            new={"status": "expired", "expires_on": award.expires_on.isoformat()},
+        )
+        emit_award_expired(award)
+        announced += 1
+    return announced
 
 
 def send_expiry_reminders(today: date | None = None) -> int:

@@ -24,6 +24,7 @@ from accreditation.forms import CertificateLookupForm, ConcernForm
 from accreditation.models import Award
 from charters import public_cache, reading_mode
 from platform_ import ratelimit
+from tenants.enums import LifecycleStatus
 
 # The concern form's trap for bots: a field people never see or hear (hidden by CSS and from
 # assistive technology, out of the tab order), which scripts that fill every field fill.
@@ -70,10 +71,12 @@ class VerifyView(View):
 
         # An unknown or embargoed code raises Http404 inside build, so nothing is cached for it:
         # random codes cannot fill the cache, and an award shows as soon as it is released.
-        # The reader's easy read / standard choice is part of the key: each is a page of its own.
+        # The council's state is in the key (a paused or closed site offers no concern form), and
+        # so is the reader's easy read / standard choice: each is a page of its own.
         mode = reading_mode.current(request)
         body = public_cache.cached(
-            f"verify:{mode}:{today.isoformat()}:{code}", lambda: self.build(request, code, today)
+            f"verify:{request.tenant.status}:{mode}:{today.isoformat()}:{code}",
+            lambda: self.build(request, code, today),
         )
         return self.respond(body)
 
@@ -99,6 +102,8 @@ class VerifyView(View):
                 "council": request.tenant.name,
                 "easy_read": reading_mode.is_easy_read(request),
                 "reading_mode_next": request.path,
+                # A paused (read-only) or closed site cannot take a concern: say where to write.
+                "takes_concerns": request.tenant.status in LifecycleStatus.taking_changes(),
             },
             request=request,
         )
@@ -145,6 +150,9 @@ class ConcernView(View):
 
     def get(self, request, code: str):
         award = released_award_or_404(code)
+        if request.tenant.status not in LifecycleStatus.taking_changes():
+            # A paused or closed site would refuse the form: its page says where to write.
+            return redirect(_verify_url(award))
         return render(request, self.template_name, {"award": award, "form": ConcernForm()})
 
     def post(self, request, code: str):

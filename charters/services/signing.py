@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from charters import public_cache
 from charters.enums import CharterEvent, SignatureAction
+from charters.events import emit_organisation_signed
 from charters.models import Organisation, Pledge, Signature
 from charters.selectors import current_version
 from charters.services.errors import CharterError
@@ -31,7 +32,8 @@ def sign_charter(
     """Sign the current published version on the organisation's behalf.
 
     Side effects: an immutable Signature and its pledges; the organisation's current signature;
-    an audit event; the public register's cache dropped.
+    an audit event; the ``organisation.signed`` domain event (webhook deliveries recorded);
+    the public register's cache dropped.
     """
     require_permission(
         acting_user,
@@ -73,6 +75,7 @@ def sign_charter(
         actor=acting_user,
         new={"version": version.number, "organisation": organisation.name},
     )
+    emit_organisation_signed(signature)
     return signature
 
 

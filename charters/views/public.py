@@ -32,9 +32,13 @@ class ReadingModeView(View):
 
     def get(self, request):
         target = request.GET.get("next", "")
-        # Back to a page of this council's own site only, never to another host.
-        if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        # Back to a path on this same site only: a relative path, allowing no host at all, so
+        # "//elsewhere.example/" and "/\\elsewhere.example/" are refused; so is a line break,
+        # which no Location header may hold.
+        if (
+            not target.startswith("/")
+            or any(character.isspace() for character in target)
+            or not url_has_allowed_host_and_scheme(target, allowed_hosts=set())
         ):
             target = reverse("charters:charter")
         response = redirect(target)

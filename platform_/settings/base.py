@@ -70,6 +70,7 @@ TENANT_APPS = [
     "charters",
     "accreditation",
     "platform_.exports",
+    "platform_.webhooks",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -318,6 +319,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accreditation.release_due_awards",
         "schedule": 120.0,
     },
+    # Daily, just after midnight: awards whose Charter Status ended are recorded (audit log) and
+    # announced (award.expired webhooks), once each.
+    "accreditation-announce-expired": {
+        "task": "accreditation.announce_expired_awards",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # Webhook deliveries whose task was lost (broker down at commit) or whose retry is due.
+    # Every 5 minutes like the email outbox: retries are queued with their own countdown, so
+    # this only catches sends the broker lost, and one task per council per minute would be a
+    # thousand a minute at a thousand councils.
+    "webhooks-sweep": {"task": "webhooks.sweep_due_deliveries", "schedule": 300.0},
     # Daily: 90, 30 and 7 days before Charter Status ends, once each.
     "accreditation-expiry-reminders": {
         "task": "accreditation.send_expiry_reminders",
@@ -381,6 +393,16 @@ EXPORTS_PER_DAY = env.int("EXPORTS_PER_DAY", default=5)
 # Where the zip is written while it is built (the system's temporary folder if empty): it needs
 # room for the council's largest export once.
 EXPORT_TMP_DIR = env("EXPORT_TMP_DIR", default="") or None
+
+# --- Outgoing webhooks (platform_.webhooks) -------------------------------------------------------
+# Plain http endpoints, and endpoints on private or loopback addresses, are refused in production
+# (server-side request forgery: the worker sits inside our network). Development and tests turn
+# both on, to deliver to receivers on localhost.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Seconds to connect, and to wait for each read of the answer.
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
+WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -46,3 +46,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Outgoing webhooks: https to public addresses only (platform_/webhooks/transport.py) ---------
+if WEBHOOKS_ALLOW_HTTP or WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
+    raise ImproperlyConfigured(
+        "WEBHOOKS_ALLOW_HTTP and WEBHOOKS_ALLOW_PRIVATE_ADDRESSES are for development and tests"
+        " only."
+    )

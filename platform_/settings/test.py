@@ -41,3 +41,10 @@ SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")
 # so the template of every test run holds them and every provisioned test tenant is checked.
 TENANT_APPS = [*TENANT_APPS, "tests.tenants.driftapp"]
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.tenants.driftapp"]
+
+# --- Outgoing webhooks: the tests' receivers listen on 127.0.0.1 --------------------------------
+# The refusals are tested with these turned off (override_settings).
+WEBHOOKS_ALLOW_HTTP = True
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+WEBHOOKS_CONNECT_TIMEOUT = 1.0
+WEBHOOKS_READ_TIMEOUT = 1.0

@@ -71,6 +71,8 @@ AREAS = {
     "/manage/contact/": "tenant.manage",
     "/manage/people/invite/": "tenant.invite_people",
     "/manage/billing/": "tenant.manage",
+    "/manage/webhooks/": "tenant.manage",
+    "/manage/webhooks/add/": "tenant.manage",
     "/assess/": "tenant.assess",
     "/org/": "charters.register_organisation",
 }

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters import public_cache
+from tenants.enums import LifecycleStatus
+from tenants.services import set_tenant_status, update_contact_email
 from tests.fixtures.awards import make_award
 from tests.fixtures.charters import publish_current_draft
 from tests.helpers import login
@@ -224,3 +226,25 @@ def test_signed_in_people_get_their_own_page_and_the_cache_never_holds_it(
 @pytest.mark.parametrize("path", ["/verify/../", "/verify/a%2Fb/", "/verify/" + "x" * 33 + "/"])
 def test_only_code_shaped_paths_reach_the_page(client_a, tenant_a, path):
     assert client_a.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("status", [LifecycleStatus.SUSPENDED, LifecycleStatus.CLOSED])
+def test_a_paused_or_closed_council_still_verifies_but_says_where_to_write_instead_of_a_form(
+    client_a, tenant_a, award_a, status
+):
+    url = f"/verify/{award_a.verification_code}/"
+    assert "tell Alpha City Council about your concern" in client_a.get(url).content.decode()
+
+    update_contact_email(tenant_a, contact_email="charter@alpha.test", acting_user=None)
+    set_tenant_status(tenant_a, status, acting_user=None)
+    try:
+        html = client_a.get(url).content.decode()  # cached while the site took concerns
+        concern = client_a.get(f"{url}concern/")
+    finally:
+        set_tenant_status(tenant_a, LifecycleStatus.ACTIVE, acting_user=None)
+
+    assert award_a.certificate_number in html
+    assert "about your concern" not in html
+    assert "write to Alpha City Council at" in html
+    assert 'href="mailto:charter@alpha.test"' in html
+    assert (concern.status_code, concern["Location"]) == (302, url)

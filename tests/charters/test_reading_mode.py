@@ -35,7 +35,17 @@ def test_choosing_easy_read_sets_a_host_cookie_for_a_year_and_goes_back(client_a
     assert cookie["samesite"] == "Lax"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "charter/", ""])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "charter/",
+        "",
+        "/\nSet-Cookie: x=1",
+    ],
+)
 def test_the_switch_goes_back_only_to_this_site(client_a, target):
     assert choose(client_a, "standard", target)["Location"] == "/charter/"
 

@@ -23,6 +23,7 @@ from accreditation.models import Award, Concern
 from charters import selectors
 from platform_.exports.enums import ExportStatus
 from platform_.exports.models import DataExport
+from platform_.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tenants.services import update_branding
 from tests.accreditation.test_access_matrix import MATRIX, NOT_APPLICATION_DATA
 from tests.factories import PNG
@@ -57,6 +58,15 @@ OBJECT_KWARGS = {
     "accreditation:manage.concern.reassess": lambda w: {"pk": w.objects["concern"].pk},
     "exports:download": lambda w: {"pk": w.objects["export"].pk},
     "language": lambda w: {"code": "cy"},
+    "webhooks:endpoint": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
+    "webhooks:endpoint.edit": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
+    "webhooks:endpoint.ping": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
+    "webhooks:endpoint.rotate": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
+    "webhooks:endpoint.disable": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
+    "webhooks:endpoint.enable": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
+    "webhooks:endpoint.delete": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
+    "webhooks:delivery": lambda w: {"pk": w.objects["webhook_delivery"].pk},
+    "webhooks:delivery.retry": lambda w: {"pk": w.objects["webhook_delivery"].pk},
 }
 # Signed tokens and keys, not rows: nothing of another tenant can sit at the same value.
 TOKENS = {"accounts:invitation.accept", "account_confirm_email", "account_reset_password_from_key"}
@@ -143,8 +153,25 @@ def exports(tenant_a, tenant_b, alpha_world, beta_world):
             world.objects["export"].file.delete(save=False)
 
 
+@pytest.fixture
+def webhooks(tenant_a, tenant_b, alpha_world, beta_world):
+    """A webhook endpoint and a delivery in each council, at the same primary keys, whose URL
+    names the council."""
+    for tenant, world in ((tenant_a, alpha_world), (tenant_b, beta_world)):
+        with tenant_context(tenant):
+            endpoint = WebhookEndpoint.objects.create(
+                url=f"https://crm.{world.prefix.lower()}.example/hooks", events=["award.granted"]
+            )
+            world.objects["webhook_endpoint"] = endpoint
+            world.objects["webhook_delivery"] = WebhookDelivery.objects.create(
+                endpoint=endpoint, event_type="ping", payload={"council": world.prefix}
+            )
+    assert alpha_world.objects["webhook_endpoint"].pk == beta_world.objects["webhook_endpoint"].pk
+    assert alpha_world.objects["webhook_delivery"].pk == beta_world.objects["webhook_delivery"].pk
+
+
 def test_each_url_on_alphas_host_shows_alphas_rows_never_betas(
-    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns, exports
+    tenant_a, alpha_world, beta_world, draft_principles, awards_and_concerns, exports, webhooks
 ):
     clients = {role: Client(HTTP_HOST=host_of(tenant_a)) for role in ROLES}
     for role, client in clients.items():

@@ -103,10 +103,11 @@ def _move_tenant(row: Subscription, *, now: datetime) -> str | None:
     """Put the council's site in the state its subscription calls for; the new state, if moved.
 
     A closed site stays closed: its data is being exported and dropped, and no late event
-    may reopen it.
+    may reopen it. A council platform staff suspended or closed by hand stays as they left it
+    until they reactivate it.
     """
     tenant = row.tenant
-    if tenant.status == LifecycleStatus.CLOSED:
+    if tenant.status == LifecycleStatus.CLOSED or tenant.staff_hold:
         return None
     wanted = lifecycle_status_for(row, now=now)
     if tenant.status == wanted:

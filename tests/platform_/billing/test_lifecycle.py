@@ -23,6 +23,7 @@ from platform_.outbox.models import OutboxEmail
 from tenants.enums import LifecycleStatus
 from tenants.middleware import forget_cached_hosts
 from tenants.models import Domain, Tenant
+from tenants.services import set_tenant_status
 from tests.fixtures.billing import open_checkout, post_webhook
 from tests.helpers import committed, host_of, login, make_user
 
@@ -253,6 +254,27 @@ def test_council_lifecycle_from_payment_failure_to_closure(fake_stripe, annual_s
             post_webhook(*fake_stripe.signed(event))
     tenant.refresh_from_db()
     assert tenant.status == LifecycleStatus.CLOSED
+
+
+def test_a_council_suspended_by_staff_stays_suspended_when_billing_says_paid(
+    fake_stripe, annual_signup, admin_user
+):
+    """Platform staff's suspension holds against Stripe (a paid invoice, an updated
+    subscription) until staff reactivate; then billing's state applies again."""
+    tenant = tenant_of(annual_signup)
+    subscription_id = annual_signup.stripe_subscription_id
+    set_tenant_status(tenant, LifecycleStatus.SUSPENDED, acting_user=admin_user, staff_hold=True)
+
+    with committed():
+        fake_stripe.pay(subscription_id)
+    tenant.refresh_from_db()
+    assert (tenant.status, tenant.staff_hold) == (LifecycleStatus.SUSPENDED, True)
+
+    set_tenant_status(tenant, LifecycleStatus.ACTIVE, acting_user=admin_user, staff_hold=False)
+    with committed():
+        fake_stripe.fail_payment(subscription_id)
+    tenant.refresh_from_db()
+    assert (tenant.status, tenant.staff_hold) == (LifecycleStatus.PAST_DUE, False)
 
 
 def test_overdue_within_grace_is_not_suspended(fake_stripe, annual_signup):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accreditation', '0005_concerns'),
+        ('accreditation', '0006_award_expiry_announced'),
     ]
 
     operations = [
