@@ -43,6 +43,7 @@ PHRASES: dict[str, str] = {
     E.AWARD_RELEASED: gettext_lazy("Award made public"),
     E.AWARD_REVOKED: gettext_lazy("Charter Status taken away"),
     E.AWARD_REISSUED: gettext_lazy("Certificate re-issued"),
+    E.AWARD_EXPIRED: gettext_lazy("Charter Status ended"),
     E.CERTIFICATE_GENERATED: gettext_lazy("Certificate made"),
     E.CONCERN_RAISED: gettext_lazy("Concern raised"),
     E.CONCERN_CLOSED: gettext_lazy("Concern closed"),
