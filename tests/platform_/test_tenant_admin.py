@@ -104,15 +104,19 @@ def test_tenant_admin_actions_move_status_through_the_service(staff_client, tena
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Alpha City Council is now suspended."
     ]
-    assert "Tenant t_alpha status trial -> suspended by staff@platform.test" in caplog.messages
+    assert (
+        "Tenant t_alpha status trial -> suspended by staff@platform.test (held by staff)"
+        in caplog.messages
+    )
+    assert tenant_a.staff_hold is True  # billing cannot lift a suspension made by hand
 
     run_action(staff_client, "make_active", tenant_a)
     tenant_a.refresh_from_db()
-    assert tenant_a.status == LifecycleStatus.ACTIVE
+    assert (tenant_a.status, tenant_a.staff_hold) == (LifecycleStatus.ACTIVE, False)
 
     run_action(staff_client, "make_closed", tenant_a)
     tenant_a.refresh_from_db()
-    assert tenant_a.status == LifecycleStatus.CLOSED
+    assert (tenant_a.status, tenant_a.staff_hold) == (LifecycleStatus.CLOSED, True)
 
 
 def test_tenant_admin_actions_never_reach_the_template(staff_client):
