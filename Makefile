@@ -53,7 +53,7 @@ messages:
 # After changing words in templates or code: gather them into the Welsh catalogue (new ones come
 # in untranslated, so they show in English until translated), then translate, then make messages.
 messages-extract:
-	$(PY) manage.py makemessages -l cy -e html,txt,py --ignore '.venv' --ignore 'node_modules' \
+	$(PY) manage.py makemessages -l cy -e html,txt,py --no-obsolete --ignore '.venv' --ignore 'node_modules' \
 		--ignore 'static' --ignore 'staticfiles' --ignore 'tests' --ignore 'bench' --ignore 'infra'
 
 lint: install
