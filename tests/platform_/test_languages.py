@@ -293,6 +293,7 @@ def test_the_applicants_pages_are_in_welsh(
             *(c.good_evidence for c in criteria_a if c.good_evidence),
             application.round.name,
             application.organisation.name,
+            lead_a.get_full_name(),  # a made-up name, sometimes three words long
         ]
     path = page.format(slug=application.organisation.slug, pk=application.pk)
     left = english_left(client_a, path, allowed=("Alpha City Council", *council_words))
