@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SERVICES := $(PY) infra/dev/services.py exec --
 export DJANGO_SETTINGS_MODULE ?= platform_.settings.local
 
-.PHONY: install assets run test bench lint format migrate messages screenshots clean
+.PHONY: install assets run test bench lint format migrate messages messages-extract screenshots clean
 
 install: $(VENV)/.installed assets
 
@@ -55,6 +55,12 @@ migrate: install
 # gettext's msgfmt), and commit both. tests/platform_/test_messages.py fails on a stale .mo.
 messages:
 	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules'
+
+# After changing words in templates or code: gather them into the Welsh catalogue (new ones come
+# in untranslated, so they show in English until translated), then translate, then make messages.
+messages-extract:
+	$(PY) manage.py makemessages -l cy -e html,txt,py --no-obsolete --ignore '.venv' --ignore 'node_modules' \
+		--ignore 'static' --ignore 'staticfiles' --ignore 'tests' --ignore 'bench' --ignore 'infra'
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -11,7 +11,8 @@ from datetime import date
 
 from django.db import connection
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accreditation.models import (
     Application,
@@ -24,6 +25,7 @@ from accreditation.models import (
 from charters.emails import lead_emails
 from charters.selectors import is_on_register
 from platform_.accounts.selectors import officer_emails
+from platform_.languages import lazy_interpolate
 from platform_.outbox.services import queue_email
 
 
@@ -64,7 +66,11 @@ def _to_each(
 
 def _in_days(days_left: int) -> str:
     """ "today", "in 1 day", "in 5 days": how far off a date is, in words for a subject line."""
-    return "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
+    if days_left == 0:
+        return _("today")
+    return lazy_interpolate(
+        ngettext_lazy("in %(count)d day", "in %(count)d days", days_left), count=days_left
+    )
 
 
 def _to_leads(application: Application, **message) -> int:
@@ -89,12 +95,18 @@ def application_submitted(application: Application) -> None:
     organisation = application.organisation.name
     _to_leads(
         application,
-        subject=f"Application for Charter Status submitted: {organisation}",
+        subject=lazy_interpolate(
+            _("Application for Charter Status submitted: %(organisation)s"),
+            organisation=organisation,
+        ),
         template="accreditation/email/submitted_applicant.txt",
     )
     _to_officers(
         application,
-        subject=f"New application for Charter Status: {organisation}",
+        subject=lazy_interpolate(
+            _("New application for Charter Status: %(organisation)s"),
+            organisation=organisation,
+        ),
         template="accreditation/email/submitted_officer.txt",
     )
 
@@ -105,15 +117,20 @@ def assessment_started(application: Application) -> int:
     to them). Returns how many leads were newly told."""
     return _to_leads(
         application,
-        subject=_("Assessors have started looking at %(organisation)s's application")
-        % {"organisation": application.organisation.name},
+        subject=lazy_interpolate(
+            _("Assessors have started looking at %(organisation)s's application"),
+            organisation=application.organisation.name,
+        ),
         template="accreditation/email/assessment_started.txt",
         dedup_key=f"accreditation.assessment_started:{application.pk}",
     )
 
 
 def application_resubmitted(application: Application, request: MoreInfoRequest | None) -> None:
-    subject = f"{application.organisation.name} has sent more information"
+    subject = lazy_interpolate(
+        _("%(organisation)s has sent more information"),
+        organisation=application.organisation.name,
+    )
     assignments = application.assignments.filter(
         has_conflict=False, assessor__is_active=True
     ).select_related("assessor")
@@ -141,7 +158,10 @@ def assessor_assigned(assignment: Assignment) -> None:
     application = assignment.application
     queue_email(
         assignment.assessor.email,
-        subject=f"Please assess {application.organisation.name}'s application",
+        subject=lazy_interpolate(
+            _("Please assess %(organisation)s's application"),
+            organisation=application.organisation.name,
+        ),
         template="accreditation/email/assigned.txt",
         context={
             "application": application,
@@ -154,7 +174,7 @@ def assessor_assigned(assignment: Assignment) -> None:
 def more_information_requested(application: Application, request: MoreInfoRequest) -> None:
     _to_leads(
         application,
-        subject="More information needed for your application",
+        subject=_("More information needed for your application"),
         template="accreditation/email/more_info_requested.txt",
         info_request=request,
     )
@@ -163,7 +183,10 @@ def more_information_requested(application: Application, request: MoreInfoReques
 def application_decided(application: Application, decision: Decision) -> None:
     _to_leads(
         application,
-        subject=f"A decision on {application.organisation.name}'s application for Charter Status",
+        subject=lazy_interpolate(
+            _("A decision on %(organisation)s's application for Charter Status"),
+            organisation=application.organisation.name,
+        ),
         template="accreditation/email/decided.txt",
         decision=decision,
     )
@@ -177,7 +200,11 @@ def deadline_reminder(
     when = _in_days(days_left)
     return _to_leads(
         application,
-        subject=f"{application.round.name} closes {when}: finish your application",
+        subject=lazy_interpolate(
+            _("%(round)s closes %(when)s: finish your application"),
+            round=application.round.name,
+            when=when,
+        ),
         template="accreditation/email/deadline_reminder.txt",
         when=when,
         dedup_key=f"accreditation.deadline:{application.pk}:{closes_on}:{threshold}",
@@ -205,7 +232,10 @@ def award_released(award: Award) -> int:
         award,
         # Only an organisation that agreed to be listed is on the public register.
         on_register=is_on_register(award.organisation),
-        subject=f"Congratulations: {award.organisation.name} has Charter Status",
+        subject=lazy_interpolate(
+            _("Congratulations: %(organisation)s has Charter Status"),
+            organisation=award.organisation.name,
+        ),
         template="accreditation/email/award_released.txt",
         dedup_key=f"accreditation.award.released:{award.pk}",
     )
@@ -214,7 +244,10 @@ def award_released(award: Award) -> int:
 def award_revoked(award: Award) -> int:
     return _award_to_leads(
         award,
-        subject=f"{award.organisation.name} no longer has Charter Status",
+        subject=lazy_interpolate(
+            _("%(organisation)s no longer has Charter Status"),
+            organisation=award.organisation.name,
+        ),
         template="accreditation/email/award_revoked.txt",
     )
 
@@ -225,7 +258,7 @@ def expiry_reminder(award: Award, *, threshold: int, days_left: int) -> int:
     when = _in_days(days_left)
     return _award_to_leads(
         award,
-        subject=f"Your Charter Status ends {when}",
+        subject=lazy_interpolate(_("Your Charter Status ends %(when)s"), when=when),
         template="accreditation/email/expiry_reminder.txt",
         when=when,
         dedup_key=f"accreditation.expiry:{award.pk}:{award.expires_on}:{threshold}",
@@ -240,7 +273,10 @@ def concern_raised(concern: Concern) -> None:
     """One email to each council officer: someone raised a concern about an award."""
     _to_each(
         officer_emails(),
-        subject=f"A concern about {concern.award.organisation.name}'s Charter Status",
+        subject=lazy_interpolate(
+            _("A concern about %(organisation)s's Charter Status"),
+            organisation=concern.award.organisation.name,
+        ),
         template="accreditation/email/concern_raised.txt",
         concern=concern,
         concern_url=_concern_url(concern),
@@ -252,7 +288,7 @@ def early_reassessment(concern: Concern) -> None:
     organisation = concern.award.organisation
     _to_each(
         lead_emails(organisation),
-        subject="We will look at your Charter Status again",
+        subject=_("We will look at your Charter Status again"),
         template="accreditation/email/early_reassessment.txt",
         concern=concern,
         organisation=organisation,

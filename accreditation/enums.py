@@ -1,15 +1,16 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_ASSESSMENT = "in_assessment", "Being assessed"
-    MORE_INFO_REQUESTED = "more_info_requested", "More information requested"
-    ASSESSED = "assessed", "Assessed"
-    AWARDED = "awarded", "Awarded"
-    NOT_AWARDED = "not_awarded", "Not yet awarded"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_ASSESSMENT = "in_assessment", _("Being assessed")
+    MORE_INFO_REQUESTED = "more_info_requested", _("More information requested")
+    ASSESSED = "assessed", _("Assessed")
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Not yet awarded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
     @classmethod
     def open(cls) -> list[str]:
@@ -53,13 +54,13 @@ TRANSITIONS: dict[str, set[str]] = {
 class LadderRung(models.TextChoices):
     """The Ladder of Co-production (Think Local Act Personal), lowest rung first."""
 
-    COERCION = "coercion", "Coercion"
-    EDUCATING = "educating", "Educating"
-    INFORMING = "informing", "Informing"
-    CONSULTATION = "consultation", "Consultation"
-    ENGAGEMENT = "engagement", "Engagement"
-    CO_DESIGN = "co_design", "Co-design"
-    CO_PRODUCTION = "co_production", "Co-production"
+    COERCION = "coercion", _("Coercion")
+    EDUCATING = "educating", _("Educating")
+    INFORMING = "informing", _("Informing")
+    CONSULTATION = "consultation", _("Consultation")
+    ENGAGEMENT = "engagement", _("Engagement")
+    CO_DESIGN = "co_design", _("Co-design")
+    CO_PRODUCTION = "co_production", _("Co-production")
 
 
 LADDER_HINTS = {
@@ -74,39 +75,39 @@ LADDER_HINTS = {
 
 
 class EvidenceKind(models.TextChoices):
-    FILE = "file", "A file (document, picture, audio or video)"
-    LINK = "link", "A link to a web page"
-    ACCOUNT = "account", "A written account"
-    YOU_SAID_WE_DID = "you_said_we_did", "You said, we did"
+    FILE = "file", _("A file (document, picture, audio or video)")
+    LINK = "link", _("A link to a web page")
+    ACCOUNT = "account", _("A written account")
+    YOU_SAID_WE_DID = "you_said_we_did", _("You said, we did")
 
 
 class JudgementOutcome(models.TextChoices):
-    MET = "met", "Met"
-    PARTLY_MET = "partly_met", "Partly met"
-    NOT_YET_MET = "not_yet_met", "Not yet met"
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_YET_MET = "not_yet_met", _("Not yet met")
 
 
 class Recommendation(models.TextChoices):
-    AWARD = "award", "Award"
-    NOT_YET = "not_yet", "Not yet"
-    MORE_INFO = "more_info", "Ask for more information"
+    AWARD = "award", _("Award")
+    NOT_YET = "not_yet", _("Not yet")
+    MORE_INFO = "more_info", _("Ask for more information")
 
 
 class DecisionOutcome(models.TextChoices):
-    AWARD = "award", "Award Charter Status"
-    NOT_YET = "not_yet", "Not yet"
-    MORE_INFO = "more_info", "Ask for more information"
+    AWARD = "award", _("Award Charter Status")
+    NOT_YET = "not_yet", _("Not yet")
+    MORE_INFO = "more_info", _("Ask for more information")
 
 
 class AwardStatus(models.TextChoices):
     """What an award is on a given day (Award.status_on); the public sees all but embargoed."""
 
-    EMBARGOED = "embargoed", "Not yet public"
-    VALID = "valid", "Valid"
-    EXPIRING = "expiring", "Valid, expiring soon"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
-    SUPERSEDED = "superseded", "Superseded"
+    EMBARGOED = "embargoed", _("Not yet public")
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Valid, expiring soon")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
 
     @classmethod
     def holding(cls) -> list[str]:
@@ -117,9 +118,9 @@ class AwardStatus(models.TextChoices):
 class ConcernStatus(models.TextChoices):
     """Where a concern raised from the verification page stands."""
 
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
-    REASSESSMENT = "reassessment", "Early reassessment started"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    REASSESSMENT = "reassessment", _("Early reassessment started")
 
     @classmethod
     def decided(cls) -> list[str]:
@@ -129,38 +130,38 @@ class ConcernStatus(models.TextChoices):
 class AccreditationEvent(models.TextChoices):
     """Audit event keys for Charter Status: setup, applications, assessment and decisions."""
 
-    SETTINGS_UPDATED = "accreditation.settings.updated", "Settings changed"
-    LEVEL_ADDED = "accreditation.level.added", "Award level added"
-    LEVEL_UPDATED = "accreditation.level.updated", "Award level changed"
-    CRITERION_ADDED = "accreditation.criterion.added", "Criterion added"
-    CRITERION_UPDATED = "accreditation.criterion.updated", "Criterion changed"
-    ROUND_OPENED = "accreditation.round.opened", "Round opened"
-    ROUND_UPDATED = "accreditation.round.updated", "Round changed"
-    APPLICATION_STARTED = "accreditation.application.started", "Application started"
-    APPLICATION_SUBMITTED = "accreditation.application.submitted", "Submitted"
-    APPLICATION_IN_ASSESSMENT = "accreditation.application.in_assessment", "Being assessed"
+    SETTINGS_UPDATED = "accreditation.settings.updated", _("Settings changed")
+    LEVEL_ADDED = "accreditation.level.added", _("Award level added")
+    LEVEL_UPDATED = "accreditation.level.updated", _("Award level changed")
+    CRITERION_ADDED = "accreditation.criterion.added", _("Criterion added")
+    CRITERION_UPDATED = "accreditation.criterion.updated", _("Criterion changed")
+    ROUND_OPENED = "accreditation.round.opened", _("Round opened")
+    ROUND_UPDATED = "accreditation.round.updated", _("Round changed")
+    APPLICATION_STARTED = "accreditation.application.started", _("Application started")
+    APPLICATION_SUBMITTED = "accreditation.application.submitted", _("Submitted")
+    APPLICATION_IN_ASSESSMENT = "accreditation.application.in_assessment", _("Being assessed")
     APPLICATION_MORE_INFO_REQUESTED = (
         "accreditation.application.more_info_requested",
         "More information requested",
     )
-    APPLICATION_ASSESSED = "accreditation.application.assessed", "Assessed"
-    APPLICATION_AWARDED = "accreditation.application.awarded", "Awarded"
-    APPLICATION_NOT_AWARDED = "accreditation.application.not_awarded", "Not yet awarded"
-    APPLICATION_WITHDRAWN = "accreditation.application.withdrawn", "Withdrawn"
-    SELF_ASSESSMENT_SAVED = "accreditation.self_assessment.saved", "Self-assessment saved"
-    EVIDENCE_ADDED = "accreditation.evidence.added", "Evidence added"
-    EVIDENCE_REMOVED = "accreditation.evidence.removed", "Evidence removed"
-    ASSIGNMENT_CREATED = "accreditation.assignment.created", "Assessor assigned"
-    CONFLICT_DECLARED = "accreditation.assignment.conflict_declared", "Conflict declaration made"
-    JUDGEMENTS_RECORDED = "accreditation.judgements.recorded", "Judgements recorded"
-    RECOMMENDED = "accreditation.assignment.recommended", "Recommendation sent"
-    AWARD_RELEASED = "accreditation.award.released", "Award made public"
-    AWARD_REVOKED = "accreditation.award.revoked", "Award revoked"
-    AWARD_REISSUED = "accreditation.award.reissued", "Certificate re-issued"
-    AWARD_EXPIRED = "accreditation.award.expired", "Charter Status expired"
-    CERTIFICATE_GENERATED = "accreditation.award.certificate_generated", "Certificate made"
-    CONCERN_RAISED = "accreditation.concern.raised", "Concern raised"
-    CONCERN_CLOSED = "accreditation.concern.closed", "Concern closed"
+    APPLICATION_ASSESSED = "accreditation.application.assessed", _("Assessed")
+    APPLICATION_AWARDED = "accreditation.application.awarded", _("Awarded")
+    APPLICATION_NOT_AWARDED = "accreditation.application.not_awarded", _("Not yet awarded")
+    APPLICATION_WITHDRAWN = "accreditation.application.withdrawn", _("Withdrawn")
+    SELF_ASSESSMENT_SAVED = "accreditation.self_assessment.saved", _("Self-assessment saved")
+    EVIDENCE_ADDED = "accreditation.evidence.added", _("Evidence added")
+    EVIDENCE_REMOVED = "accreditation.evidence.removed", _("Evidence removed")
+    ASSIGNMENT_CREATED = "accreditation.assignment.created", _("Assessor assigned")
+    CONFLICT_DECLARED = "accreditation.assignment.conflict_declared", _("Conflict declaration made")
+    JUDGEMENTS_RECORDED = "accreditation.judgements.recorded", _("Judgements recorded")
+    RECOMMENDED = "accreditation.assignment.recommended", _("Recommendation sent")
+    AWARD_RELEASED = "accreditation.award.released", _("Award made public")
+    AWARD_REVOKED = "accreditation.award.revoked", _("Award revoked")
+    AWARD_REISSUED = "accreditation.award.reissued", _("Certificate re-issued")
+    AWARD_EXPIRED = "accreditation.award.expired", _("Charter Status expired")
+    CERTIFICATE_GENERATED = "accreditation.award.certificate_generated", _("Certificate made")
+    CONCERN_RAISED = "accreditation.concern.raised", _("Concern raised")
+    CONCERN_CLOSED = "accreditation.concern.closed", _("Concern closed")
     CONCERN_REASSESSMENT = (
         "accreditation.concern.early_reassessment",
         "Early reassessment started",

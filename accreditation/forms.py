@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accreditation.enums import (
     LADDER_HINTS,
@@ -28,7 +29,7 @@ class SettingsForm(forms.ModelForm):
     def clean_max_upload_mb(self):
         value = self.cleaned_data["max_upload_mb"]
         if not 1 <= value <= 200:
-            raise forms.ValidationError("Choose a limit between 1 and 200 MB.")
+            raise forms.ValidationError(_("Choose a limit between 1 and 200 MB."))
         return value
 
 
@@ -40,6 +41,9 @@ class LevelForm(forms.ModelForm):
 
 
 class CriterionForm(forms.ModelForm):
+    # Shown in their own "Welsh (optional)" fieldset (templates/includes/bilingual_form.html).
+    WELSH_FIELDS = ("title_cy", "guidance_cy", "good_evidence_cy", "easy_read_guidance_cy")
+
     class Meta:
         model = Criterion
         fields = [
@@ -50,6 +54,10 @@ class CriterionForm(forms.ModelForm):
             "easy_read_guidance",
             "required",
             "levels",
+            "title_cy",
+            "guidance_cy",
+            "good_evidence_cy",
+            "easy_read_guidance_cy",
         ]
         labels = {"levels": "Levels that need this criterion (none ticked: every level)"}
         widgets = {
@@ -57,6 +65,9 @@ class CriterionForm(forms.ModelForm):
             "good_evidence": forms.Textarea(attrs={"rows": 3}),
             "easy_read_guidance": forms.Textarea(attrs={"rows": 3}),
             "levels": forms.CheckboxSelectMultiple,
+            "guidance_cy": forms.Textarea(attrs={"rows": 4}),
+            "good_evidence_cy": forms.Textarea(attrs={"rows": 3}),
+            "easy_read_guidance_cy": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, version, **kwargs):
@@ -67,16 +78,16 @@ class CriterionForm(forms.ModelForm):
 
 class RoundForm(forms.ModelForm):
     opens_on = forms.DateField(
-        label="Opens on", input_formats=DATE_FORMATS, help_text="For example, 1/2/2027"
+        label=_("Opens on"), input_formats=DATE_FORMATS, help_text=_("For example, 1/2/2027")
     )
     closes_on = forms.DateField(
-        label="Closes on", input_formats=DATE_FORMATS, help_text="For example, 31/5/2027"
+        label=_("Closes on"), input_formats=DATE_FORMATS, help_text=_("For example, 31/5/2027")
     )
     ceremony_at = forms.DateTimeField(
-        label="Ceremony date and time",
+        label=_("Ceremony date and time"),
         required=False,
         input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
-        help_text="For example, 5/7/2027 14:00",
+        help_text=_("For example, 5/7/2027 14:00"),
     )
 
     class Meta:
@@ -88,28 +99,28 @@ class RoundForm(forms.ModelForm):
         cleaned = super().clean()
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
-            self.add_error("closes_on", "The round must close on or after the day it opens.")
+            self.add_error("closes_on", _("The round must close on or after the day it opens."))
         if cleaned.get("embargoed_until_ceremony") and not cleaned.get("ceremony_at"):
-            self.add_error("ceremony_at", "Enter the ceremony time, or do not embargo awards.")
+            self.add_error("ceremony_at", _("Enter the ceremony time, or do not embargo awards."))
         return cleaned
 
 
 class StartApplicationForm(GovukErrorsMixin, forms.Form):
     required_messages = {
-        "round": "Choose the award round you are applying in.",
-        "level_sought": "Choose the level you are applying for.",
+        "round": _("Choose the award round you are applying in."),
+        "level_sought": _("Choose the level you are applying for."),
     }
 
     round = forms.ModelChoiceField(
         queryset=Round.objects.none(),
-        label="Award round",
+        label=_("Award round"),
         widget=forms.RadioSelect,
         empty_label=None,
     )
     level_sought = forms.ModelChoiceField(
         queryset=AwardLevel.objects.none(),
         required=False,
-        label="Level you are applying for",
+        label=_("Level you are applying for"),
         widget=forms.RadioSelect,
         empty_label=None,
     )
@@ -139,7 +150,7 @@ def self_assessment_form_class(principles, existing):
             choices=[(r.value, f"{r.label}: {LADDER_HINTS[r]}") for r in LadderRung],
             widget=forms.RadioSelect,
             initial=current.rung if current else None,
-            help_text="Where are you on the ladder of co-production for this principle?",
+            help_text=_("Where are you on the ladder of co-production for this principle?"),
         )
         fields[f"reason_{principle.pk}"] = forms.CharField(
             label=f"Why? ({principle.title})",
@@ -156,56 +167,58 @@ def self_assessment_form_class(principles, existing):
 
 class EvidenceForm(GovukErrorsMixin, forms.Form):
     required_messages = {
-        "kind": "Choose what kind of evidence it is.",
-        "title": "Give the evidence a short title.",
-        "criteria": "Choose at least one criterion this evidence shows.",
+        "kind": _("Choose what kind of evidence it is."),
+        "title": _("Give the evidence a short title."),
+        "criteria": _("Choose at least one criterion this evidence shows."),
     }
 
     kind = forms.ChoiceField(
-        label="What kind of evidence is it?", choices=EvidenceKind.choices, widget=forms.RadioSelect
+        label=_("What kind of evidence is it?"),
+        choices=EvidenceKind.choices,
+        widget=forms.RadioSelect,
     )
-    title = forms.CharField(label="Give it a short title", max_length=200)
+    title = forms.CharField(label=_("Give it a short title"), max_length=200)
     criteria = forms.ModelMultipleChoiceField(
         queryset=Criterion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Which criteria does it show?",
+        label=_("Which criteria does it show?"),
     )
     file = forms.FileField(
-        label="File", required=False, help_text="PDF, Office document, image, audio or video."
+        label=_("File"), required=False, help_text=_("PDF, Office document, image, audio or video.")
     )
-    url = forms.URLField(label="Web page address", required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Web page address"), required=False, assume_scheme="https")
     account = forms.CharField(
-        label="Your written account", required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your written account"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     you_said = forms.CharField(
-        label="You said: what people told you",
+        label=_("You said: what people told you"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     we_did = forms.CharField(
-        label="We did: what changed", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("We did: what changed"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     changed_on = forms.DateField(
-        label="When it changed",
+        label=_("When it changed"),
         required=False,
         input_formats=DATE_FORMATS,
-        help_text="For example, 14/3/2026",
+        help_text=_("For example, 14/3/2026"),
     )
     shows_people = forms.BooleanField(
-        label="This evidence shows children, young people or people who use services",
+        label=_("This evidence shows children, young people or people who use services"),
         required=False,
     )
     consent_confirmed = forms.BooleanField(
-        label="They (or their parents or carers) agreed to it being used for this application",
+        label=_("They (or their parents or carers) agreed to it being used for this application"),
         required=False,
     )
 
     def __init__(self, *args, criteria, max_mb: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criteria"].queryset = criteria
-        self.fields[
-            "file"
-        ].help_text = f"PDF, Office document, image, audio or video, up to {max_mb} MB."
+        self.fields["file"].help_text = _(
+            "PDF, Office document, image, audio or video, up to %(size)s MB."
+        ) % {"size": max_mb}
 
     def clean(self):
         cleaned = super().clean()
@@ -235,20 +248,20 @@ class SubmitResponseForm(GovukErrorsMixin, forms.Form):
     required_messages = {"response": "Say what you have changed or added."}
 
     response = forms.CharField(
-        label="What have you changed or added?", widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What have you changed or added?"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
 class WithdrawApplicationForm(GovukErrorsMixin, forms.Form):
     reason = forms.CharField(
-        label="Why are you withdrawing? (optional)",
+        label=_("Why are you withdrawing? (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class AssignForm(forms.Form):
-    assessor = forms.ModelChoiceField(queryset=None, label="Assessor")
+    assessor = forms.ModelChoiceField(queryset=None, label=_("Assessor"))
 
     def __init__(self, *args, assessors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,14 +273,14 @@ class AssignForm(forms.Form):
 
 class ConflictForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
-        label="Do you have a conflict of interest with this organisation?",
+        label=_("Do you have a conflict of interest with this organisation?"),
         choices=[("no", "No"), ("yes", "Yes")],
         widget=forms.RadioSelect,
         coerce=lambda value: value == "yes",
-        help_text="For example, you work there, a family member does, or you use its service.",
+        help_text=_("For example, you work there, a family member does, or you use its service."),
     )
     details = forms.CharField(
-        label="If yes, what is it?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("If yes, what is it?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -293,20 +306,23 @@ def judgement_form_class(criteria, existing):
 
 class RecommendationForm(forms.Form):
     recommendation = forms.ChoiceField(
-        label="Your recommendation", choices=Recommendation.choices, widget=forms.RadioSelect
+        label=_("Your recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(label="Your reasons", widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label=_("Your reasons"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Decision", choices=DecisionOutcome.choices, widget=forms.RadioSelect
+        label=_("Decision"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
     )
     level = forms.ModelChoiceField(
-        queryset=AwardLevel.objects.none(), required=False, label="Level awarded", empty_label=None
+        queryset=AwardLevel.objects.none(),
+        required=False,
+        label=_("Level awarded"),
+        empty_label=None,
     )
     reasons = forms.CharField(
-        label="Reasons (the applicant reads these)", widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Reasons (the applicant reads these)"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
     def __init__(self, *args, levels, **kwargs):
@@ -319,7 +335,7 @@ class DecisionForm(forms.Form):
 class RevokeAwardForm(forms.Form):
     prefix = "revoke"
     reason = forms.CharField(
-        label="Why is Charter Status being taken away? (the organisation reads this)",
+        label=_("Why is Charter Status being taken away? (the organisation reads this)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reason for revoking."},
     )
@@ -328,8 +344,8 @@ class RevokeAwardForm(forms.Form):
 class ReissueAwardForm(forms.Form):
     prefix = "reissue"
     reason = forms.CharField(
-        label="What was corrected?",
-        help_text="The certificate gets a new number and a new code to check it.",
+        label=_("What was corrected?"),
+        help_text=_("The certificate gets a new number and a new code to check it."),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what was corrected."},
     )
@@ -337,8 +353,8 @@ class ReissueAwardForm(forms.Form):
 
 class CertificateLookupForm(GovukErrorsMixin, forms.Form):
     number = forms.CharField(
-        label="Certificate number",
-        help_text="It is on the certificate, for example WOLV-2027-0042.",
+        label=_("Certificate number"),
+        help_text=_("It is on the certificate, for example WOLV-2027-0042."),
         max_length=40,
         error_messages={"required": "Enter the certificate number."},
     )
@@ -346,20 +362,20 @@ class CertificateLookupForm(GovukErrorsMixin, forms.Form):
 
 class ConcernForm(GovukErrorsMixin, forms.Form):
     details = forms.CharField(
-        label="What is your concern?",
-        help_text="Tell us what you saw or heard. Do not include anyone else's private details.",
+        label=_("What is your concern?"),
+        help_text=_("Tell us what you saw or heard. Do not include anyone else's private details."),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
         error_messages={
-            "required": "Tell us what your concern is.",
+            "required": _("Tell us what your concern is."),
             "max_length": (
                 "Your concern must be 2,000 characters or fewer. Shorten it and try again."
             ),
         },
     )
     contact_email = forms.EmailField(
-        label="Your email address (optional)",
-        help_text="Only if you want us to be able to ask you about it.",
+        label=_("Your email address (optional)"),
+        help_text=_("Only if you want us to be able to ask you about it."),
         required=False,
         error_messages={"invalid": "Enter an email address like name@example.com."},
     )
@@ -367,8 +383,8 @@ class ConcernForm(GovukErrorsMixin, forms.Form):
 
 class ConcernDecisionForm(forms.Form):
     note = forms.CharField(
-        label="Note",
-        help_text="What you found and why you decided this. Only council officers see it.",
+        label=_("Note"),
+        help_text=_("What you found and why you decided this. Only council officers see it."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         error_messages={"required": "Write a note saying why you are closing this concern"},

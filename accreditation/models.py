@@ -73,6 +73,12 @@ class Criterion(models.Model):
     guidance = models.TextField()
     good_evidence = models.TextField("examples of good evidence", blank=True)
     easy_read_guidance = models.TextField(blank=True)
+    # Welsh (optional), entered beside the English; a Welsh page falls back to the English
+    # text field by field (platform_.languages.localized).
+    title_cy = models.CharField("title (Welsh)", max_length=200, blank=True)
+    guidance_cy = models.TextField("guidance (Welsh)", blank=True)
+    good_evidence_cy = models.TextField("examples of good evidence (Welsh)", blank=True)
+    easy_read_guidance_cy = models.TextField("easy read guidance (Welsh)", blank=True)
     required = models.BooleanField(default=True)
     # The levels that need this criterion met; none means every level.
     levels = models.ManyToManyField(AwardLevel, blank=True, related_name="criteria")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from charters.enums import MembershipRole, MembershipStatus
 from charters.models import CharterVersion, Membership, Organisation
+from platform_.languages import lazy_interpolate
 from platform_.outbox.services import queue_email
 
 
@@ -32,7 +34,9 @@ def new_version_to_sign(organisation: Organisation, version: CharterVersion) -> 
         queued += bool(
             queue_email(
                 email,
-                subject=f"{tenant.name} has updated its co-production charter",
+                subject=lazy_interpolate(
+                    _("%(council)s has updated its co-production charter"), council=tenant.name
+                ),
                 template="charters/email/resign.txt",
                 context={
                     "organisation": organisation,
@@ -53,7 +57,11 @@ def join_requested(membership: Membership) -> None:
     for email in lead_emails(organisation):
         queue_email(
             email,
-            subject=f"{membership.user} asked to join {organisation.name}",
+            subject=lazy_interpolate(
+                _("%(person)s asked to join %(organisation)s"),
+                person=membership.user,
+                organisation=organisation.name,
+            ),
             template="charters/email/join_request.txt",
             context={
                 "membership": membership,
@@ -71,7 +79,11 @@ def member_invited(membership: Membership) -> None:
     organisation = membership.organisation
     queue_email(
         membership.invited_email,
-        subject=f"Join {organisation.name} on {tenant.name}'s CoCharter",
+        subject=lazy_interpolate(
+            _("Join %(organisation)s on %(council)s's CoCharter"),
+            organisation=organisation.name,
+            council=tenant.name,
+        ),
         template="charters/email/membership_invitation.txt",
         context={
             "membership": membership,

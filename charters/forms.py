@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from charters.enums import OrganisationKind
 from charters.models import CharterVersion, Organisation, Pledge, Principle, Signature
@@ -14,13 +15,24 @@ class DraftForm(forms.Form):
     title = forms.CharField(max_length=200)
     introduction = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
     easy_read_introduction = forms.CharField(
-        label="Easy read introduction",
+        label=_("Easy read introduction"),
         required=False,
-        help_text="Short sentences and everyday words.",
+        help_text=_("Short sentences and everyday words."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # Welsh (optional): shown on Welsh pages, each falling back to the English when empty.
+    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
+    introduction_cy = forms.CharField(
+        label=_("Introduction in Welsh"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    easy_read_introduction_cy = forms.CharField(
+        label=_("Easy read introduction in Welsh"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    WELSH_FIELDS = ("title_cy", "introduction_cy", "easy_read_introduction_cy")
     co_writers = forms.CharField(
-        label="Who wrote it with you",
+        label=_("Who wrote it with you"),
         required=False,
         help_text=(
             "One person or group on each line, for example: Parent Carer Forum. "
@@ -43,50 +55,68 @@ class DraftForm(forms.Form):
 
 
 class PrincipleForm(forms.ModelForm):
+    WELSH_FIELDS = ("title_cy", "text_cy", "easy_read_text_cy", "picture_alt_cy")
+
     class Meta:
         model = Principle
-        fields = ["title", "text", "easy_read_text", "picture", "picture_alt"]
+        fields = [
+            "title",
+            "text",
+            "easy_read_text",
+            "picture",
+            "picture_alt",
+            "title_cy",
+            "text_cy",
+            "easy_read_text_cy",
+            "picture_alt_cy",
+        ]
         labels = {
-            "text": "What it means",
-            "easy_read_text": "Easy read version",
-            "picture": "Picture for the easy read version (optional)",
-            "picture_alt": "Describe the picture",
+            "text": _("What it means"),
+            "easy_read_text": _("Easy read version"),
+            "picture": _("Picture for the easy read version (optional)"),
+            "picture_alt": _("Describe the picture"),
+            "title_cy": _("Title in Welsh"),
+            "text_cy": _("What it means, in Welsh"),
+            "easy_read_text_cy": _("Easy read version in Welsh"),
+            "picture_alt_cy": _("Describe the picture in Welsh"),
         }
         help_texts = {
-            "easy_read_text": "Short sentences and everyday words.",
-            "picture": "A PNG or JPEG image, up to 2 MB.",
-            "picture_alt": "Say what the picture shows, for people who cannot see it.",
+            "easy_read_text": _("Short sentences and everyday words."),
+            "picture": _("A PNG or JPEG image, up to 2 MB."),
+            "picture_alt": _("Say what the picture shows, for people who cannot see it."),
         }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
             "easy_read_text": forms.Textarea(attrs={"rows": 3}),
+            "text_cy": forms.Textarea(attrs={"rows": 4}),
+            "easy_read_text_cy": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean_picture(self):
         picture = self.cleaned_data.get("picture")
         if picture and hasattr(picture, "content_type"):  # a new upload
             if picture.size > PICTURE_MAX_BYTES:
-                raise forms.ValidationError("The picture must be 2 MB or smaller.")
+                raise forms.ValidationError(_("The picture must be 2 MB or smaller."))
             head = picture.read(8)
             picture.seek(0)
             if not head.startswith(PICTURE_SIGNATURES):
-                raise forms.ValidationError("The picture must be a PNG or JPEG image.")
+                raise forms.ValidationError(_("The picture must be a PNG or JPEG image."))
         return picture
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("picture") and not cleaned.get("picture_alt"):
-            self.add_error("picture_alt", "Describe the picture, for people who cannot see it.")
+            self.add_error("picture_alt", _("Describe the picture, for people who cannot see it."))
         return cleaned
 
 
 class OrganisationForm(GovukErrorsMixin, forms.ModelForm):
     required_messages = {
-        "name": "Enter your organisation's name.",
-        "kind": "Choose what kind of organisation it is.",
-        "address_line_1": "Enter the first line of the address.",
-        "town": "Enter the town or city.",
-        "postcode": "Enter the postcode, like WV1 1RE.",
+        "name": _("Enter your organisation's name."),
+        "kind": _("Choose what kind of organisation it is."),
+        "address_line_1": _("Enter the first line of the address."),
+        "town": _("Enter the town or city."),
+        "postcode": _("Enter the postcode, like WV1 1RE."),
     }
 
     # A website typed without a scheme ("oakfield.sch.uk") is taken as https.
@@ -98,7 +128,7 @@ class OrganisationForm(GovukErrorsMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = Organisation.DETAIL_FIELDS
-        labels = {"name": "Organisation name", "kind": "What kind of organisation is it?"}
+        labels = {"name": _("Organisation name"), "kind": "What kind of organisation is it?"}
         # The model's own message says what a URN is; the form's says what to do.
         error_messages = {
             "school_urn": {
@@ -106,9 +136,9 @@ class OrganisationForm(GovukErrorsMixin, forms.ModelForm):
             }
         }
         help_texts = {
-            "school_urn": "Schools only: the 6-digit unique reference number.",
-            "charity_number": "Charities only.",
-            "area": "For example, the ward or neighbourhood you serve.",
+            "school_urn": _("Schools only: the 6-digit unique reference number."),
+            "charity_number": _("Charities only."),
+            "area": _("For example, the ward or neighbourhood you serve."),
         }
         widgets = {
             "kind": forms.RadioSelect(choices=OrganisationKind.choices),
@@ -129,24 +159,24 @@ class OrganisationForm(GovukErrorsMixin, forms.ModelForm):
 
 class SignatureForm(GovukErrorsMixin, forms.Form):
     required_messages = {
-        "signatory_name": "Enter the name of the person signing.",
-        "signatory_job_title": "Enter their job title.",
-        "commitment": "Write a few sentences about what your organisation will do.",
+        "signatory_name": _("Enter the name of the person signing."),
+        "signatory_job_title": _("Enter their job title."),
+        "commitment": _("Write a few sentences about what your organisation will do."),
     }
 
     signatory_name = forms.CharField(
-        label="Name of the person signing",
+        label=_("Name of the person signing"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    signatory_job_title = forms.CharField(label="Their job title", max_length=150)
+    signatory_job_title = forms.CharField(label=_("Their job title"), max_length=150)
     commitment = forms.CharField(
-        label="Your commitment",
-        help_text="In a few sentences, what will your organisation do to live this charter?",
+        label=_("Your commitment"),
+        help_text=_("In a few sentences, what will your organisation do to live this charter?"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     consent_to_publish = forms.BooleanField(
-        label="Show our organisation on the public register of signatories",
+        label=_("Show our organisation on the public register of signatories"),
         required=False,
         initial=True,
     )
@@ -154,12 +184,12 @@ class SignatureForm(GovukErrorsMixin, forms.Form):
 
 class PledgeForm(GovukErrorsMixin, forms.Form):
     text = forms.CharField(
-        label="Pledge", max_length=Pledge._meta.get_field("text").max_length, required=False
+        label=_("Pledge"), max_length=Pledge._meta.get_field("text").max_length, required=False
     )
     target_date = forms.DateField(
-        label="Target date",
+        label=_("Target date"),
         required=False,
-        help_text="For example, 31/7/2027",
+        help_text=_("For example, 31/7/2027"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
     )
 
@@ -167,11 +197,11 @@ class PledgeForm(GovukErrorsMixin, forms.Form):
         cleaned = super().clean()
         text, target = cleaned.get("text"), cleaned.get("target_date")
         if text and not target and "target_date" not in self.errors:
-            self.add_error("target_date", "Enter a target date for this pledge.")
+            self.add_error("target_date", _("Enter a target date for this pledge."))
         if target and not text:
-            self.add_error("text", "Enter the pledge, or remove its date.")
+            self.add_error("text", _("Enter the pledge, or remove its date."))
         if target and target < timezone.localdate():
-            self.add_error("target_date", "Enter a target date that is today or in the future.")
+            self.add_error("target_date", _("Enter a target date that is today or in the future."))
         return cleaned
 
 
@@ -198,40 +228,42 @@ class WithdrawForm(GovukErrorsMixin, forms.Form):
     required_messages = {"reason": "Say why your organisation is withdrawing."}
 
     reason = forms.CharField(
-        label="Why is your organisation withdrawing?",
+        label=_("Why is your organisation withdrawing?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The council sees this; it is not shown publicly.",
+        help_text=_("The council sees this; it is not shown publicly."),
     )
 
 
 class InviteMemberForm(GovukErrorsMixin, forms.Form):
     required_messages = {"email": "Enter your colleague's email address."}
 
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label=_("Email address"))
 
 
 class PledgeMetForm(GovukErrorsMixin, forms.Form):
     required_messages = {"met_on": "Enter the date the pledge was met."}
 
     met_on = forms.DateField(
-        label="Date met", input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="For example, 14/3/2027"
+        label=_("Date met"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("For example, 14/3/2027"),
     )
 
 
 class RegisterSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or town", required=False)
+    q = forms.CharField(label=_("Search by name or town"), required=False)
     kind = forms.ChoiceField(
-        label="Kind of organisation",
+        label=_("Kind of organisation"),
         required=False,
-        choices=[("", "All kinds"), *OrganisationKind.choices],
+        choices=[("", _("All kinds")), *OrganisationKind.choices],
     )
-    area = forms.ChoiceField(label="Area", required=False, choices=[("", "All areas")])
-    holders = forms.BooleanField(label="Charter Status holders only", required=False)
-    level = forms.ChoiceField(label="Charter Status level", required=False, choices=[])
+    area = forms.ChoiceField(label=_("Area"), required=False, choices=[("", _("All areas"))])
+    holders = forms.BooleanField(label=_("Charter Status holders only"), required=False)
+    level = forms.ChoiceField(label=_("Charter Status level"), required=False, choices=[])
 
     def __init__(
         self, *args, areas: list[str], levels: list[tuple[str, str]] | None = None, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "All areas"), *((a, a) for a in areas)]
-        self.fields["level"].choices = [("", "Any level"), *(levels or [])]
+        self.fields["area"].choices = [("", _("All areas")), *((a, a) for a in areas)]
+        self.fields["level"].choices = [("", _("Any level")), *(levels or [])]

@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from charters.enums import (
     MembershipRole,
@@ -49,6 +50,11 @@ class CharterVersion(models.Model):
     title = models.CharField(max_length=200)
     introduction = models.TextField()
     easy_read_introduction = models.TextField(blank=True)
+    # Welsh (optional), entered beside the English; a Welsh page falls back to the English
+    # text field by field (platform_.languages.localized).
+    title_cy = models.CharField("title (Welsh)", max_length=200, blank=True)
+    introduction_cy = models.TextField("introduction (Welsh)", blank=True)
+    easy_read_introduction_cy = models.TextField("easy read introduction (Welsh)", blank=True)
     # Who wrote it with the council: people or groups (a parent carer forum, a youth council).
     co_writers = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     MAX_CO_WRITERS = 50
@@ -105,6 +111,12 @@ class Principle(models.Model):
     easy_read_text = models.TextField(blank=True)
     picture = models.FileField(upload_to=principle_picture_path, blank=True)
     picture_alt = models.CharField("picture description", max_length=300, blank=True)
+    # Welsh (optional), entered beside the English; a Welsh page falls back to the English
+    # text field by field (platform_.languages.localized).
+    title_cy = models.CharField("title (Welsh)", max_length=200, blank=True)
+    text_cy = models.TextField("text (Welsh)", blank=True)
+    easy_read_text_cy = models.TextField("easy read text (Welsh)", blank=True)
+    picture_alt_cy = models.CharField("picture description (Welsh)", max_length=300, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -286,9 +298,14 @@ class Signature(models.Model):
         states = [pledge.state for pledge in self.pledges.all()]
         if not states:
             return ""
-        parts = [f"{states.count(s)} {s}" for s in ("met", "overdue") if states.count(s)]
-        noun = "pledge" if len(states) == 1 else "pledges"
-        return f"{len(states)} {noun}" + (f": {', '.join(parts)}" if parts else "")
+        words = {"met": gettext("%(count)d met"), "overdue": gettext("%(count)d overdue")}
+        parts = [
+            words[s] % {"count": states.count(s)} for s in ("met", "overdue") if states.count(s)
+        ]
+        total = ngettext("%(count)d pledge", "%(count)d pledges", len(states)) % {
+            "count": len(states)
+        }
+        return total + (f": {', '.join(parts)}" if parts else "")
 
 
 class Pledge(models.Model):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import translation
 
 GENERATION_KEY = "charters:public-generation"
 TIMEOUT = 60 * 60
@@ -37,9 +38,10 @@ def cached(name: str, build: Callable[[], Any]) -> Any:
     The entry is stored with the generation it was built under, and read together with the
     current generation in one round trip (a cached page is read on every hit of a QR code): an
     entry of an older generation is stale and rebuilt. One built while a bump happens carries the
-    old number, so it is rebuilt on the next read, as before.
+    old number, so it is rebuilt on the next read, as before. Entries are kept per language: a
+    page built in Welsh is served only to people reading in Welsh.
     """
-    key = f"charters:public:{name}"
+    key = f"charters:public:{translation.get_language()}:{name}"
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is None:

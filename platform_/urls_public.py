@@ -14,6 +14,7 @@ urlpatterns = [
     path("", PlatformLandingView.as_view(), name="home"),
     path("signup/", include("platform_.billing.signup_urls")),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("language/<str:code>/", views.LanguageView.as_view(), name="language"),
     path("admin/", admin.site.urls),
     path("stripe/webhook/", StripeWebhookView.as_view(), name="stripe.webhook"),
 ]

@@ -10,6 +10,7 @@ from tenants.views import BrandingLogoView, BrandingStylesheetView, ContactEmail
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("language/<str:code>/", views.LanguageView.as_view(), name="language"),
     path("branding.css", BrandingStylesheetView.as_view(), name="branding.css"),
     path("branding/logo", BrandingLogoView.as_view(), name="branding.logo"),
     path("manage/", DashboardView.as_view(), name="manage"),

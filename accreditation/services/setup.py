@@ -117,8 +117,10 @@ def add_criterion(
     easy_read_guidance: str = "",
     required: bool = True,
     levels: Iterable[AwardLevel] = (),
+    **welsh: str,
 ) -> Criterion:
-    """Add a criterion to a principle of the current charter version. Side effect: audit event."""
+    """Add a criterion to a principle of the current charter version. ``welsh`` holds the
+    optional Welsh text (``title_cy``, ``guidance_cy``, ...). Side effect: audit event."""
     _require_officer(acting_user)
     version = current_version()
     if version is None or principle.version_id != version.pk:
@@ -132,6 +134,7 @@ def add_criterion(
         good_evidence=good_evidence,
         easy_read_guidance=easy_read_guidance,
         required=required,
+        **_welsh_fields(welsh),
     )
     return _save_criterion(criterion, acting_user=acting_user, levels=levels, created=True)
 
@@ -149,9 +152,11 @@ def update_criterion(
     required: bool,
     levels: Iterable[AwardLevel],
     position: int | None = None,
+    **welsh: str,
 ) -> Criterion:
     """Change a criterion of the current charter version: criteria of older versions are what
-    earlier applications were judged against, and stay as they were. Side effect: audit event."""
+    earlier applications were judged against, and stay as they were. Welsh text (``title_cy``,
+    ...) changes only where given. Side effect: audit event."""
     _require_officer(acting_user)
     require_permission(
         acting_user,
@@ -170,7 +175,19 @@ def update_criterion(
     criterion.good_evidence = good_evidence
     criterion.easy_read_guidance = easy_read_guidance
     criterion.required = required
+    for name, value in _welsh_fields(welsh).items():
+        setattr(criterion, name, value)
     return _save_criterion(criterion, acting_user=acting_user, levels=levels, created=False)
+
+
+CRITERION_WELSH_FIELDS = ("title_cy", "guidance_cy", "good_evidence_cy", "easy_read_guidance_cy")
+
+
+def _welsh_fields(welsh: dict[str, str]) -> dict[str, str]:
+    unknown = set(welsh) - set(CRITERION_WELSH_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected arguments: {', '.join(sorted(unknown))}")
+    return welsh
 
 
 @transaction.atomic

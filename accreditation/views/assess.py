@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -79,7 +80,7 @@ class AssignmentView(RoleRequiredMixin, View):
         except services.AccreditationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("accreditation:assess.assignment", pk=pk)
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("accreditation:assess.assignment", pk=pk)
 
     def judgement_form(self, data=None):

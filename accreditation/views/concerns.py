@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -72,13 +73,14 @@ class DecideConcernView(ConcernView):
                 services.close_concern(
                     concern, acting_user=request.user, note=form.cleaned_data["note"]
                 )
-                messages.success(request, "The concern is closed.")
+                messages.success(request, _("The concern is closed."))
             else:
                 services.start_early_reassessment(
                     concern, acting_user=request.user, note=form.cleaned_data["note"]
                 )
                 messages.success(
-                    request, "Early reassessment recorded; the organisation's leads have been told."
+                    request,
+                    _("Early reassessment recorded; the organisation's leads have been told."),
                 )
         except services.AccreditationError as error:
             messages.error(request, " ".join(error.messages))

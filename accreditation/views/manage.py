@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -91,7 +92,7 @@ class ModelFormView(OfficerMixin, View):
         except services.AccreditationError as error:
             form.add_error(None, error.messages)
             return self.render(form)
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("accreditation:manage.hub")
 
     def render(self, form):
@@ -272,7 +273,7 @@ class DecideView(ApplicationManageView):
         except services.AccreditationError as error:
             form.add_error(None, error.messages)
             return self.render(pk, decision_form=form)
-        messages.success(request, "Decision recorded; the applicant has been told.")
+        messages.success(request, _("Decision recorded; the applicant has been told."))
         return redirect("accreditation:manage.application", pk=pk)
 
 

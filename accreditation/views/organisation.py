@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accreditation import selectors, services
@@ -50,7 +51,7 @@ class ApplicationsView(RoleRequiredMixin, View):
         except services.AccreditationError as error:
             form.add_error(None, error.messages)
             return self.render(form)
-        messages.success(request, "Your application is started. Add your evidence below.")
+        messages.success(request, _("Your application is started. Add your evidence below."))
         return redirect("accreditation:application.detail", slug=slug, pk=application.pk)
 
     def start_form(self, data=None):
@@ -213,7 +214,7 @@ class SelfAssessmentView(ApplicationMixin, View):
                 for p in principles
             },
         )
-        messages.success(request, "Self-assessment saved.")
+        messages.success(request, _("Self-assessment saved."))
         return self.back()
 
     def render(self, form, principles):
@@ -319,7 +320,7 @@ class SubmitView(ApplicationMixin, View):
                 {"application": application, "problems": error.messages},
                 status=200,
             )
-        messages.success(request, "Your application is submitted. We will email you.")
+        messages.success(request, _("Your application is submitted. We will email you."))
         return self.back()
 
 
@@ -340,7 +341,7 @@ class RespondView(ApplicationDetailView):
             except services.AccreditationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, "Sent back to the assessors. Thank you.")
+                messages.success(request, _("Sent back to the assessors. Thank you."))
                 return self.back()
         return self.render(response_form=form)
 
@@ -367,6 +368,6 @@ class WithdrawView(ApplicationMixin, View):
             except services.AccreditationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, "The application is withdrawn.")
+                messages.success(request, _("The application is withdrawn."))
                 return self.back()
         return render(request, self.template_name, {"form": form, "application": application})

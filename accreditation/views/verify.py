@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accreditation import services
@@ -122,7 +123,7 @@ class LookupView(View):
                 ratelimit.check(request, "accreditation.lookup_certificate")
             except ratelimit.Throttled as error:
                 return ratelimit.throttled_response(
-                    request, error, message="You have looked up too many certificates."
+                    request, error, message=_("You have looked up too many certificates.")
                 )
             award = (
                 Award.objects.filter(
@@ -160,7 +161,7 @@ class ConcernView(View):
             ratelimit.check(request, "accreditation.raise_concern")
         except ratelimit.Throttled as error:
             return ratelimit.throttled_response(
-                request, error, message="You have raised too many concerns."
+                request, error, message=_("You have raised too many concerns.")
             )
         sent = reverse("accreditation:verify.concern.sent", args=[code])
         if request.POST.get(HONEYPOT_FIELD):

@@ -68,13 +68,25 @@ def update_draft(
     introduction: str,
     easy_read_introduction: str = "",
     co_writers: list[str] | None = None,
+    title_cy: str | Keep = KEEP,
+    introduction_cy: str | Keep = KEEP,
+    easy_read_introduction_cy: str | Keep = KEEP,
 ) -> CharterVersion:
-    """Change a draft's words. Side effects: the version saved; an audit event."""
+    """Change a draft's words (the Welsh ones only if given). Side effects: the version saved;
+    an audit event."""
     _editable_draft(version, acting_user)
     old = {"title": version.title, "co_writers": version.co_writers}
     version.title = title
     version.introduction = introduction
     version.easy_read_introduction = easy_read_introduction
+    welsh = {
+        "title_cy": title_cy,
+        "introduction_cy": introduction_cy,
+        "easy_read_introduction_cy": easy_read_introduction_cy,
+    }
+    welsh = {name: value for name, value in welsh.items() if value is not KEEP}
+    for name, value in welsh.items():
+        setattr(version, name, value)
     version.co_writers = [name.strip() for name in (co_writers or []) if name.strip()]
     longest = CharterVersion._meta.get_field("co_writers").base_field.max_length
     if len(version.co_writers) > CharterVersion.MAX_CO_WRITERS:
@@ -87,6 +99,7 @@ def update_draft(
             "introduction",
             "easy_read_introduction",
             "co_writers",
+            *welsh,
             "updated_at",
         ]
     )
@@ -110,6 +123,10 @@ def add_principle(
     easy_read_text: str = "",
     picture=None,
     picture_alt: str = "",
+    title_cy: str = "",
+    text_cy: str = "",
+    easy_read_text_cy: str = "",
+    picture_alt_cy: str = "",
 ) -> Principle:
     """Add a principle at the end of a draft. Side effects: the principle; an audit event."""
     # Locked, so two principles added at once take positions one after the other (the unique
@@ -126,6 +143,10 @@ def add_principle(
         easy_read_text=easy_read_text,
         picture=picture or "",
         picture_alt=picture_alt,
+        title_cy=title_cy,
+        text_cy=text_cy,
+        easy_read_text_cy=easy_read_text_cy,
+        picture_alt_cy=picture_alt_cy,
     )
     record_event(
         CharterEvent.PRINCIPLE_ADDED, principle, actor=acting_user, new={"title": principle.title}
@@ -143,6 +164,10 @@ def update_principle(
     easy_read_text: str | Keep = KEEP,
     picture=KEEP,
     picture_alt: str | Keep = KEEP,
+    title_cy: str | Keep = KEEP,
+    text_cy: str | Keep = KEEP,
+    easy_read_text_cy: str | Keep = KEEP,
+    picture_alt_cy: str | Keep = KEEP,
 ) -> Principle:
     """Change a principle of a draft; what is not given stays. ``picture=False`` removes the
     picture (as a cleared file field gives). Side effects: the principle saved; an audit event."""
@@ -154,6 +179,10 @@ def update_principle(
         "easy_read_text": easy_read_text,
         "picture": picture,
         "picture_alt": picture_alt,
+        "title_cy": title_cy,
+        "text_cy": text_cy,
+        "easy_read_text_cy": easy_read_text_cy,
+        "picture_alt_cy": picture_alt_cy,
     }
     for name, value in changes.items():
         if value is not KEEP:
@@ -232,6 +261,9 @@ def start_new_draft(charter: Charter, *, acting_user) -> CharterVersion:
                 title=source.title,
                 introduction=source.introduction,
                 easy_read_introduction=source.easy_read_introduction,
+                title_cy=source.title_cy,
+                introduction_cy=source.introduction_cy,
+                easy_read_introduction_cy=source.easy_read_introduction_cy,
                 co_writers=source.co_writers,
             )
     except AlreadyExists:
@@ -246,6 +278,10 @@ def start_new_draft(charter: Charter, *, acting_user) -> CharterVersion:
             easy_read_text=p.easy_read_text,
             picture=p.picture,
             picture_alt=p.picture_alt,
+            title_cy=p.title_cy,
+            text_cy=p.text_cy,
+            easy_read_text_cy=p.easy_read_text_cy,
+            picture_alt_cy=p.picture_alt_cy,
         )
         for p in source.principles.order_by("position")
     )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -25,7 +26,9 @@ class DraftMixin(OfficerMixin):
         if request.user.is_authenticated and request.user.has_perm(self.permission_required):
             self.draft = selectors.draft_version()
             if self.draft is None:
-                messages.info(request, "There is no draft. Start one from the published version.")
+                messages.info(
+                    request, _("There is no draft. Start one from the published version.")
+                )
                 return redirect("charters:manage.charter")
         return super().dispatch(request, *args, **kwargs)
 
@@ -64,12 +67,13 @@ class EditDraftView(DraftMixin, FormView):
             "title": self.draft.title,
             "introduction": self.draft.introduction,
             "easy_read_introduction": self.draft.easy_read_introduction,
+            **{name: getattr(self.draft, name) for name in DraftForm.WELSH_FIELDS},
             "co_writers": "\n".join(self.draft.co_writers),
         }
 
     def form_valid(self, form):
         services.update_draft(self.draft, acting_user=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "Draft saved.")
+        messages.success(self.request, _("Draft saved."))
         return redirect("charters:manage.charter")
 
 

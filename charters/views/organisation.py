@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -67,7 +68,9 @@ class RegisterOrganisationView(RoleRequiredMixin, View):
             ratelimit.check(request, "charters.register_organisation")
         except ratelimit.Throttled as error:
             return ratelimit.throttled_response(
-                request, error, message="You have tried to register organisations too many times."
+                request,
+                error,
+                message=_("You have tried to register organisations too many times."),
             )
         form = OrganisationForm(request.POST)
         if not form.is_valid():
@@ -160,7 +163,7 @@ class JoinOrganisationView(RoleRequiredMixin, View):
             ratelimit.check(request, "charters.join_organisation")
         except ratelimit.Throttled as error:
             return ratelimit.throttled_response(
-                request, error, message="You have asked to join organisations too many times."
+                request, error, message=_("You have asked to join organisations too many times.")
             )
         organisation = self.get_organisation()
         try:
@@ -322,7 +325,7 @@ class PledgeMetView(OrganisationObjectMixin, View):
             except services.CharterError as error:
                 form.add_error("met_on", error.message)
             else:
-                messages.success(request, "Pledge marked as met.")
+                messages.success(request, _("Pledge marked as met."))
                 return redirect("charters:org.detail", slug=self.organisation.slug)
         return render(
             request,

@@ -6,8 +6,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
 from django.db import connection
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from platform_.languages import supported
 from platform_.outbox.services import queue_rendered_email, sender_address
 from platform_.site_urls import own_hosts, rebase, site_host
 
@@ -30,6 +32,8 @@ class TenantAccountAdapter(DefaultAccountAdapter):
         # Anyone who signs up themselves does so for their organisation; officers and assessors
         # join by invitation.
         user.is_organisation_member = True
+        # Their verification email, and every later one, in the language they signed up in.
+        user.language = supported(translation.get_language())
         return super().save_user(request, user, form, commit=commit)
 
     def get_from_email(self):

@@ -1,12 +1,13 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
     """What a person does in a tenant. One person may hold several roles."""
 
-    COUNCIL_OFFICER = "council_officer", "Council officer"
-    ASSESSOR = "assessor", "Assessor"
-    ORGANISATION_MEMBER = "organisation_member", "Organisation member"
+    COUNCIL_OFFICER = "council_officer", _("Council officer")
+    ASSESSOR = "assessor", _("Assessor")
+    ORGANISATION_MEMBER = "organisation_member", _("Organisation member")
 
 
 # The User field that records each role.
@@ -20,6 +21,6 @@ ROLE_FIELDS = {
 class AccountsEvent(models.TextChoices):
     """Audit event keys for people and invitations (platform_.audit.services.record_event)."""
 
-    INVITATION_CREATED = "accounts.invitation.created", "Invitation sent"
-    INVITATION_REVOKED = "accounts.invitation.revoked", "Invitation revoked"
-    INVITATION_ACCEPTED = "accounts.invitation.accepted", "Invitation accepted"
+    INVITATION_CREATED = "accounts.invitation.created", _("Invitation sent")
+    INVITATION_REVOKED = "accounts.invitation.revoked", _("Invitation revoked")
+    INVITATION_ACCEPTED = "accounts.invitation.accepted", _("Invitation accepted")

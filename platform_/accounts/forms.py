@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
 
 from platform_.accounts.enums import Role
 from platform_.accounts.models import User
@@ -9,7 +10,7 @@ class SignupDetailsForm(forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
     full_name = forms.CharField(
-        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
 
     def signup(self, request, user) -> None:
@@ -19,32 +20,32 @@ class SignupDetailsForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Role.choices,
         widget=forms.RadioSelect,
-        help_text="Council officers run the council's CoCharter; assessors review evidence.",
+        help_text=_("Council officers run the council's CoCharter; assessors review evidence."),
     )
     has_lived_experience = forms.BooleanField(
-        label="This assessor brings lived experience of the services being assessed",
+        label=_("This assessor brings lived experience of the services being assessed"),
         required=False,
     )
 
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(
-        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     password1 = forms.CharField(
-        label="Create a password",
-        help_text="At least 10 characters. A few words strung together are easy to remember.",
+        label=_("Create a password"),
+        help_text=_("At least 10 characters. A few words strung together are easy to remember."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Confirm your password",
+        label=_("Confirm your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -56,7 +57,7 @@ class AcceptInvitationForm(forms.Form):
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The passwords do not match.")
+            self.add_error("password2", _("The passwords do not match."))
         elif first:
             try:
                 password_validation.validate_password(first, User(email=self.email))

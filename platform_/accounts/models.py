@@ -39,6 +39,11 @@ class User(AbstractUser):
     # require one in every pair of assessors.
     has_lived_experience = models.BooleanField("lived experience", default=False)
     is_organisation_member = models.BooleanField(default=False)
+    # The language the person last chose or signed in with: their emails are written in it,
+    # whoever's action sends them (platform_.outbox.services.queue_email).
+    language = models.CharField(
+        "language", max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

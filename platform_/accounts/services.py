@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from platform_.accounts.enums import ROLE_FIELDS, AccountsEvent, Role
 from platform_.accounts.models import Invitation, User
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
 from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
+from platform_.languages import lazy_interpolate, supported
 from platform_.outbox.services import queue_email
 from platform_.plan_limits import check_plan_limit
 
@@ -107,7 +109,9 @@ def _queue_invitation_email(invitation: Invitation) -> None:
     tenant = connection.tenant
     invitation.outbox_email = queue_email(
         invitation.email,
-        subject=f"You are invited to {tenant.name} on CoCharter",
+        subject=lazy_interpolate(
+            _("You are invited to %(council)s on CoCharter"), council=tenant.name
+        ),
         template="accounts/email/invitation.txt",
         context={
             "invitation": invitation,
@@ -204,3 +208,15 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
         AccountsEvent.INVITATION_ACCEPTED, invitation, actor=user, new={"role": invitation.role}
     )
     return user
+
+
+def remember_language(user: User, *, language: str) -> None:
+    """Keep the language a person chose (switcher) or signed in with, for their emails.
+
+    Side effects: the user's ``language`` written, only when it changes (so a page in the same
+    language costs no query). No audit event: a preference, not an act on anyone's data.
+    """
+    language = supported(language)
+    if user.is_authenticated and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

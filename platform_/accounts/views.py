@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -84,7 +85,7 @@ class AcceptInvitationView(View):
             if self.existing_user is not None:
                 # Someone with an account here gains the role by accepting; they then sign in.
                 services.accept_invitation(self.invitation, full_name="", password=None)
-                messages.success(request, "Invitation accepted. Sign in to continue.")
+                messages.success(request, _("Invitation accepted. Sign in to continue."))
                 return redirect(reverse("account_login"))
             form = self._form(request.POST)
             if not form.is_valid():

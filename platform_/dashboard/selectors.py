@@ -119,7 +119,7 @@ def organisations_by_kind() -> list[KindFigure]:
         )
     }
     return [
-        KindFigure(kind.value, kind.label, rows[kind]["registered"], rows[kind]["signed"])
+        KindFigure(kind.value, str(kind.label), rows[kind]["registered"], rows[kind]["signed"])
         for kind in OrganisationKind
         if kind in rows
     ]
@@ -162,7 +162,7 @@ def applications_by_state() -> list[Figure]:
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
-    return [Figure(s.value, s.label, counted.get(s.value, 0)) for s in ApplicationStatus]
+    return [Figure(s.value, str(s.label), counted.get(s.value, 0)) for s in ApplicationStatus]
 
 
 # The funnel's stages, in order, with the label a board reads. An application has reached a
@@ -350,7 +350,7 @@ def ladder() -> list[PrincipleLadder]:
         PrincipleLadder(
             principle=title,
             rungs=[
-                Figure(rung.value, rung.label, counts.get(title, {}).get(rung.value, 0))
+                Figure(rung.value, str(rung.label), counts.get(title, {}).get(rung.value, 0))
                 for rung in LadderRung
             ],
         )

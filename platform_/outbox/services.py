@@ -12,12 +12,14 @@ from datetime import timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from platform_.background import enqueue_on_commit
+from platform_.languages import supported
 from platform_.outbox import tasks
 from platform_.outbox.models import OutboxEmail
 
@@ -50,14 +52,35 @@ def queue_email(
     template: str,
     context: dict | None = None,
     dedup_key: str = "",
+    language: str = "",
 ) -> OutboxEmail | None:
     """Render ``template`` for one person and owe it to them once the caller's change commits.
 
+    The email is written in the recipient's language, whoever's action sends it: ``language``
+    if given, else the one their account keeps (the language they last chose or signed in with),
+    else the language of the page being served. ``subject`` may be lazy (``gettext_lazy``,
+    ``format_lazy``) so that it too is translated in that language.
     The current tenant is in the template's context as ``tenant``. Returns None (and writes
     nothing) if an email with the same ``dedup_key`` is already owed to this recipient.
     """
-    body = render_to_string(template, {"tenant": connection.tenant, **(context or {})})
+    language = supported(language or recipient_language(recipient))
+    with translation.override(language):
+        body = render_to_string(template, {"tenant": connection.tenant, **(context or {})})
+        subject = str(subject)
     return queue_rendered_email(recipient, subject=subject, body=body, dedup_key=dedup_key)
+
+
+def recipient_language(recipient: str) -> str:
+    """The language the account with this email keeps, or the active language if none has it
+    (someone invited, who has no account yet). One query; the outbox sits below the accounts
+    app, so the model is found at run time."""
+    found = (
+        get_user_model()
+        .objects.filter(email=recipient.strip().lower())
+        .values_list("language", flat=True)
+        .first()
+    )
+    return found or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def queue_rendered_email(

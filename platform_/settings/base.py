@@ -105,6 +105,10 @@ MIDDLEWARE = [
     "platform_.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the tenant (it reads request.urlconf) and sessions, before CommonMiddleware (Django's
+    # rule). The language comes from a cookie or Accept-Language, never a URL prefix: every
+    # address printed on certificates, QR codes, badges and emails stays as it is.
+    "platform_.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -462,9 +466,16 @@ API_RATE_LIMITS = {
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The switcher in every page's header offers these (platform_.views.LanguageView); each is named
+# in its own language, as people look for their own.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # nothing in the page reads it
 # Our own catalogues come before the apps': locale/en_GB gives allauth's strings our words
-# (sentence case, British English). The compiled .mo is committed, so installing needs no GNU
-# gettext; `make messages` compiles it again and a test fails when it is stale.
+# (sentence case, British English); locale/cy is the Welsh of our pages, allauth's and emails.
+# The compiled .mo files are committed, so installing needs no GNU gettext; `make messages`
+# compiles them again and a test fails when one is stale.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

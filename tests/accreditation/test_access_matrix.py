@@ -209,6 +209,7 @@ NOT_APPLICATION_DATA = {
     "webhooks:delivery": "a webhook delivery (ids and public facts): officers only",
     "webhooks:delivery.retry": "sending a failed delivery again (POST; officers only)",
     "accounts:invitation.accept": "a signed invitation token",
+    "language": "a language code (the switcher sets a cookie and redirects), no row",
     "account_confirm_email": "allauth's email confirmation key",
     "account_reset_password_from_key": "allauth's password reset key",
 }

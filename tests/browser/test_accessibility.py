@@ -126,3 +126,27 @@ def test_account_pages_have_no_axe_violations(server_url, page, officer):
         ],
         submit_empty=("/accounts/password/change/",),
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/", "Siarter cyd-gynhyrchu Alpha City Council"),
+        ("/accounts/login/", "Mewngofnodi"),
+        ("/accessibility/", "Datganiad hygyrchedd"),
+    ],
+)
+def test_welsh_pages_have_no_axe_violations_and_the_switch_goes_back(
+    server_url, page, path, heading
+):
+    """Chosen by the switch in the header, by keyboard: the same page comes back in Cymraeg."""
+    page.goto(server_url.format(host="alpha.localhost") + path)
+    switch = page.get_by_role("link", name="Newid yr iaith: Cymraeg")
+    switch.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+    assert page.url == server_url.format(host="alpha.localhost") + path
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.locator("h1").inner_text() == heading
+    assert_accessible(page)

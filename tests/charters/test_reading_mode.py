@@ -67,7 +67,7 @@ def test_the_charter_shows_the_remembered_choice(client_a, published_a):
     assert "<title>Easy read: Our co-production charter" in html
     assert '<strong aria-current="true">Easy read' in switch_of(easy)
     assert 'href="/reading-mode/standard/?next=/charter/">Standard</a>' in switch_of(easy)
-    assert easy["Vary"] == "Cookie"
+    assert easy["Vary"] == "Cookie, Accept-Language"
 
     choose(client_a, "standard", "/charter/")
     assert "We work together as equals." not in client_a.get("/charter/").content.decode()
@@ -95,7 +95,7 @@ def test_the_home_page_and_the_being_written_page_offer_the_switch(client_a):
     assert "Our charter is our promise. We will work with you and your family as equals." in (
         home.content.decode()
     )
-    assert home["Vary"] == "Cookie"
+    assert home["Vary"] == "Cookie, Accept-Language"
 
     being_written = client_a.get("/charter/")
     assert "The charter is not ready yet." in being_written.content.decode()

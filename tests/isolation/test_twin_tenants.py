@@ -65,6 +65,7 @@ OBJECT_KWARGS = {
     "api:export": lambda w: {"pk": w.objects["export"].pk},
     "api:export.download": lambda w: {"pk": w.objects["export"].pk},
     "api_keys:revoke": lambda w: {"pk": w.objects["api_key"].pk},
+    "language": lambda w: {"code": "cy"},
     "webhooks:endpoint": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
     "webhooks:endpoint.edit": lambda w: {"pk": w.objects["webhook_endpoint"].pk},
     "webhooks:endpoint.ping": lambda w: {"pk": w.objects["webhook_endpoint"].pk},

@@ -9,22 +9,40 @@ from django.utils import translation
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
 
-def po_entries(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file without plurals or contexts (what ours holds)."""
-    entries: dict[str, str] = {}
+def po_entries(path: Path) -> dict:
+    """What a compiled .mo holds for a .po: msgid -> msgstr, ``context\x04msgid`` for a msgid
+    with a context, and ``(msgid, n) -> msgstr[n]`` for plurals (as Python's gettext keys
+    them). Untranslated and obsolete entries are left out, as msgfmt leaves them out."""
+    entries: dict = {}
     current: dict[str, str] = {}
     field = ""
+
+    def finish() -> None:
+        msgid = current.get("msgid", "")
+        if "msgctxt" in current:
+            msgid = f"{current['msgctxt']}\x04{msgid}"
+        plurals = sorted(k for k in current if k.startswith("msgstr["))
+        if plurals and all(current[k] for k in plurals):
+            for k in plurals:
+                entries[(msgid, int(k[7:-1]))] = current[k]
+        elif current.get("msgstr"):
+            entries[msgid] = current["msgstr"]
+
     for line in [*path.read_text().splitlines(), ""]:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr")):
             field, _, value = line.partition(" ")
-            if field == "msgid" and "msgstr" in current:
-                entries[current["msgid"]] = current["msgstr"]
+            if (
+                field in ("msgctxt", "msgid")
+                and "msgid" in current
+                and any(k.startswith("msgstr") for k in current)
+            ):
+                finish()
                 current = {}
             current[field] = ast.literal_eval(value)
         elif line.startswith('"'):
             current[field] += ast.literal_eval(line)
-    if "msgstr" in current:
-        entries[current["msgid"]] = current["msgstr"]
+    if current:
+        finish()
     entries.pop("", None)  # the header
     return entries
 
