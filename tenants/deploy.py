@@ -173,9 +173,21 @@ def migrate_in_parallel(
     return results
 
 
+# Connections a forked worker found open in its parent: kept referenced, never used or closed.
+_inherited_connections: list = []
+
+
 def _start_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # The parent closes its connections before forking, but Django leaves one open inside an
+    # atomic block (a caller's transaction). A child using that socket, or letting libpq finish
+    # it (which tells the server to end the session), breaks the parent's connection: drop
+    # Django's handle to it without closing, so the child opens its own.
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is not None:
+            _inherited_connections.append(wrapper.connection)
+            wrapper.connection = None
 
 
 def deploy_migrations(*, processes: int | None = None, verbosity: int = 1) -> DeployReport:

@@ -76,6 +76,8 @@ def test_a_file_over_the_limit_is_refused_before_any_of_it_is_read(tmp_path):
     with pytest.raises(AccreditationError) as refused:
         check_upload(upload, max_mb=20)
 
-    assert refused.value.messages == ["The file must be 20 MB or smaller."]
+    assert refused.value.messages == [
+        "The file must be 20 MB or smaller. Choose a smaller file, or add a link to it instead."
+    ]
     assert counted.bytes_read == 0
     upload.close()
