@@ -1,20 +1,14 @@
 """Real Chromium, real server: axe finds no violations, and signing in works in a browser."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django_tenants.utils import tenant_context
 
 from platform_.accounts.models import User
 from tenants.models import Tenant
+from tests.browser.a11y import assert_accessible
 from tests.helpers import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
-axe = Axe()
-
-
-def assert_accessible(page) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.fixture(scope="module")

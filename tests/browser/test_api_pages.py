@@ -1,16 +1,12 @@
 """The API's interactive docs and the officers' API key pages in real Chromium: the docs render
 under the strict CSP with no violation reported; the key pages pass axe."""
 
-import shutil
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.files.storage import default_storage
-from django.db import connection
-from django_tenants.utils import tenant_context
 
-from tenants.services import provision_tenant
-from tests.helpers import TEST_PASSWORD, make_user
+from tests.browser.a11y import assert_accessible
+from tests.browser.councils import council_with_officer
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 axe = Axe()
@@ -18,21 +14,8 @@ axe = Axe()
 
 @pytest.fixture(scope="module")
 def council(django_db_setup, django_db_blocker):
-    """A council of its own (committed, so the server process sees it), removed afterwards."""
-    with django_db_blocker.unblock():
-        tenant = provision_tenant(name="Kappa Council", slug="kappa", officer_email=None)
-        make_user(tenant, "officer@kappa.test", is_council_officer=True)
-        connection.set_schema_to_public()
+    with council_with_officer(django_db_blocker, name="Kappa Council", slug="kappa") as tenant:
         yield tenant
-        with tenant_context(tenant):
-            media = default_storage.location
-        shutil.rmtree(media, ignore_errors=True)
-        tenant.delete(force_drop=True)
-
-
-def assert_accessible(page) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def status_with(page, token: str) -> int:

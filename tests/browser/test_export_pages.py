@@ -2,42 +2,25 @@
 finds no violations on it or on the closed site's page."""
 
 import io
-import shutil
 import time
 import zipfile
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.files.storage import default_storage
-from django.db import connection
-from django_tenants.utils import tenant_context
 
 from tenants.enums import LifecycleStatus
 from tenants.middleware import LOCAL_TIMEOUT
-from tenants.services import provision_tenant, set_tenant_status
-from tests.helpers import TEST_PASSWORD, make_user
+from tenants.services import set_tenant_status
+from tests.browser.a11y import assert_accessible
+from tests.browser.councils import council_with_officer
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 
 
 @pytest.fixture(scope="module")
 def council(django_db_setup, django_db_blocker):
-    """A council of its own (committed, so the server process sees it), removed afterwards."""
-    with django_db_blocker.unblock():
-        tenant = provision_tenant(name="Delta Council", slug="delta", officer_email=None)
-        make_user(tenant, "officer@delta.test", is_council_officer=True)
-        connection.set_schema_to_public()
+    with council_with_officer(django_db_blocker, name="Delta Council", slug="delta") as tenant:
         yield tenant
-        with tenant_context(tenant):
-            media = default_storage.location
-        shutil.rmtree(media, ignore_errors=True)
-        tenant.delete(force_drop=True)
-
-
-def assert_accessible(page) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def sign_in(page, base: str) -> None:

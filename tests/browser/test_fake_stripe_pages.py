@@ -4,12 +4,11 @@ labelled test mode, usable by keyboard and screen reader (axe), and their button
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from infra.dev.fake_stripe import FakeStripe
+from tests.browser.a11y import assert_accessible
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 
 
 @pytest.fixture
@@ -33,11 +32,6 @@ def open_session(fake: FakeStripe) -> dict:
         },
     )
     return session
-
-
-def assert_accessible(page) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_checkout_page_is_accessible_and_pays(fake, page):

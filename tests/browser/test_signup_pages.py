@@ -15,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -26,19 +25,14 @@ from platform_.billing.models import CouncilSignup, StripeEvent, Subscription
 from platform_.outbox.models import OutboxEmail
 from tenants.middleware import forget_cached_hosts
 from tenants.models import Plan, PlanInterval, Tenant
+from tests.browser.a11y import assert_accessible
 from tests.helpers import TEST_PASSWORD, make_user, subprocess_env
 from tests.processes import start_worker, stop
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "sk_test_browser_fake"  # the fake server's
 WEBHOOK_SECRET = "whsec_browser_fake"  # the fake server's
-
-
-def assert_accessible(page) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def free_port() -> int:

@@ -2,30 +2,18 @@
 event to a local receiver and reads the answer; axe finds no violations on any of them."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
 
-from tenants.services import provision_tenant
-from tests.helpers import TEST_PASSWORD, make_user
+from tests.browser.a11y import assert_accessible
+from tests.browser.councils import council_with_officer
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 
 
 @pytest.fixture(scope="module")
 def council(django_db_setup, django_db_blocker):
-    """A council of its own (committed, so the server process sees it), removed afterwards."""
-    with django_db_blocker.unblock():
-        tenant = provision_tenant(name="Kappa Council", slug="kappa", officer_email=None)
-        make_user(tenant, "officer@kappa.test", is_council_officer=True)
-        connection.set_schema_to_public()
+    with council_with_officer(django_db_blocker, name="Kappa Council", slug="kappa") as tenant:
         yield tenant
-        tenant.delete(force_drop=True)
-
-
-def assert_accessible(page) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_an_officer_adds_an_endpoint_and_tests_it(server_url, page, council, receiver):
