@@ -258,15 +258,19 @@ def publish_charter(checks, page, base) -> None:
     page.get_by_label("Introduction", exact=True).fill(
         "How Juniper's services, schools and families make decisions together."
     )
-    page.get_by_label("Easy read introduction").fill("We make choices with you, not for you.")
-    page.get_by_label("Who wrote it with you").fill("Juniper Parent Carer Forum\nYouth Council")
+    page.get_by_label("Easy read introduction", exact=True).fill(
+        "We make choices with you, not for you."
+    )
+    page.get_by_label("Who wrote it with you", exact=True).fill(
+        "Juniper Parent Carer Forum\nYouth Council"
+    )
     page.get_by_role("button", name="Save draft").click()
     see(checks, page, "The charter", f"Draft: {CHARTER_TITLE}")
 
     page.get_by_role("button", name="Add a principle").click()
     see(checks, page, "Add a principle")
     page.get_by_label("Title", exact=True).fill(PRINCIPLE)
-    page.get_by_label("What it means").fill("Families share decisions from the start.")
+    page.get_by_label("What it means", exact=True).fill("Families share decisions from the start.")
     page.get_by_label("Easy read version", exact=True).fill("We choose together.")
     page.get_by_role("button", name="Save principle").click()
     see(checks, page, "The charter", PRINCIPLE)
