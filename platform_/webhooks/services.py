@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _lazy
 from django_tenants.utils import get_public_schema_name
 
 from platform_.accounts.permissions import require_permission
@@ -52,7 +51,7 @@ SWEEP_GRACE = timedelta(minutes=1)
 DISABLE_AFTER = timedelta(days=3)
 
 PERMISSION = "tenant.manage"
-REFUSAL = _lazy("Only council officers can manage webhooks.")
+REFUSAL = gettext_lazy("Only council officers can manage webhooks.")
 
 
 # --- Recording deliveries (inside the transaction of the change) ------------------------------

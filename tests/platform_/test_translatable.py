@@ -193,3 +193,16 @@ def test_unmarked_refusals_accepts_gettext_and_developer_errors():
         "    raise TypeError(f'unexpected arguments: {thing}')\n"
     )
     assert unmarked_refusals(source) == []
+
+
+def test_plan_limit_refusal_is_in_welsh_when_welsh_is_chosen():
+    from django.utils import translation
+
+    from platform_.plan_limits import PlanLimitReached
+
+    with translation.override("cy"):
+        error = PlanLimitReached("organisations", limit=2, used=2)
+    assert error.messages == [
+        "Mae cynllun eich cyngor yn caniatáu 2 sefydliad, ac mae 2 wedi’u cofrestru. "  # noqa: RUF001
+        "Gall un o swyddogion y cyngor symud i gynllun mwy."
+    ]

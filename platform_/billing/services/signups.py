@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_exists
 
 from platform_.billing.enums import SignupStatus
@@ -44,7 +44,7 @@ SLUG_HOLD_AFTER_EXPIRY = timedelta(hours=1)
 STRIPE_CHECK_INTERVAL_SECONDS = 10
 
 
-SUBDOMAIN_RULES = _lazy(
+SUBDOMAIN_RULES = gettext_lazy(
     "Enter a subdomain of 3 to 40 lower-case letters, numbers and hyphens, starting with a letter"
     " and not ending with a hyphen"
 )
