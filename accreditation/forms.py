@@ -25,6 +25,14 @@ class SettingsForm(forms.ModelForm):
             "max_upload_mb",
             "assessor_capacity",
         ]
+        # The models' verbose names, here so they are translated (models stay in English).
+        labels = {
+            "validity_years": _("How many years an award lasts"),
+            "requires_pair": _("Each application needs two assessors"),
+            "requires_lived_experience": _("One assessor in each pair brings lived experience"),
+            "max_upload_mb": _("Largest file, in MB"),
+            "assessor_capacity": _("Most open assessments an assessor holds at once"),
+        }
 
     def clean_max_upload_mb(self):
         value = self.cleaned_data["max_upload_mb"]
@@ -37,7 +45,11 @@ class LevelForm(forms.ModelForm):
     class Meta:
         model = AwardLevel
         fields = ["name", "position", "description"]
-        labels = {"position": "Order (1 is the first level)"}
+        labels = {
+            "name": _("Name"),
+            "position": _("Order (1 is the first level)"),
+            "description": _("Description"),
+        }
 
 
 class CriterionForm(forms.ModelForm):
@@ -59,7 +71,19 @@ class CriterionForm(forms.ModelForm):
             "good_evidence_cy",
             "easy_read_guidance_cy",
         ]
-        labels = {"levels": "Levels that need this criterion (none ticked: every level)"}
+        labels = {
+            "principle": _("Principle"),
+            "title": _("Title"),
+            "guidance": _("Guidance"),
+            "good_evidence": _("Examples of good evidence"),
+            "easy_read_guidance": _("Easy read guidance"),
+            "required": _("Required"),
+            "levels": _("Levels that need this criterion (none ticked: every level)"),
+            "title_cy": _("Title (Welsh)"),
+            "guidance_cy": _("Guidance (Welsh)"),
+            "good_evidence_cy": _("Examples of good evidence (Welsh)"),
+            "easy_read_guidance_cy": _("Easy read guidance (Welsh)"),
+        }
         widgets = {
             "guidance": forms.Textarea(attrs={"rows": 4}),
             "good_evidence": forms.Textarea(attrs={"rows": 3}),
@@ -93,7 +117,11 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = ["name", "opens_on", "closes_on", "ceremony_at", "embargoed_until_ceremony"]
-        help_texts = {"name": "For example, Co-production Week 2027"}
+        labels = {
+            "name": _("Name"),
+            "embargoed_until_ceremony": _("Keep awards private until the ceremony"),
+        }
+        help_texts = {"name": _("For example, Co-production Week 2027")}
 
     def clean(self):
         cleaned = super().clean()
@@ -138,12 +166,12 @@ def self_assessment_form_class(principles, existing):
     fields = {}
     required_messages = {}
     for principle in principles:
-        required_messages[f"rung_{principle.pk}"] = (
-            f"Choose where you are on the ladder for “{principle.title}”."
-        )
-        required_messages[f"reason_{principle.pk}"] = (
-            f"Say why you chose that rung for “{principle.title}”."
-        )
+        required_messages[f"rung_{principle.pk}"] = _(
+            "Choose where you are on the ladder for “%(principle)s”."
+        ) % {"principle": principle.title}
+        required_messages[f"reason_{principle.pk}"] = _(
+            "Say why you chose that rung for “%(principle)s”."
+        ) % {"principle": principle.title}
         current = existing.get(principle.pk)
         fields[f"rung_{principle.pk}"] = forms.ChoiceField(
             label=principle.title,

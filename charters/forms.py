@@ -71,6 +71,7 @@ class PrincipleForm(forms.ModelForm):
             "picture_alt_cy",
         ]
         labels = {
+            "title": _("Title"),
             "text": _("What it means"),
             "easy_read_text": _("Easy read version"),
             "picture": _("Picture for the easy read version (optional)"),
@@ -128,11 +129,21 @@ class OrganisationForm(GovukErrorsMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = Organisation.DETAIL_FIELDS
-        labels = {"name": _("Organisation name"), "kind": "What kind of organisation is it?"}
+        labels = {
+            "name": _("Organisation name"),
+            "kind": _("What kind of organisation is it?"),
+            "address_line_1": _("Address line 1"),
+            "address_line_2": _("Address line 2"),
+            "town": _("Town or city"),
+            "postcode": _("Postcode"),
+            "area": _("Area or neighbourhood"),
+            "school_urn": _("School URN"),
+            "charity_number": _("Charity number"),
+        }
         # The model's own message says what a URN is; the form's says what to do.
         error_messages = {
             "school_urn": {
-                "invalid": "Enter the school's 6-digit URN, like 104321, or leave it empty."
+                "invalid": _("Enter the school's 6-digit URN, like 104321, or leave it empty.")
             }
         }
         help_texts = {

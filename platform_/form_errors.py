@@ -12,29 +12,28 @@ on any message that does not tell the person what to do.
 from __future__ import annotations
 
 from django import forms
-
-DATE_EXAMPLE = "31/7/2027"
+from django.utils.translation import gettext_lazy as _
 
 # Messages for the checks Django makes by itself, by kind of field; %(...)s as Django fills them.
 INVALID = {
-    forms.DateField: f"Enter a real date, like {DATE_EXAMPLE}.",
-    forms.EmailField: "Enter an email address in the correct format, like name@example.com.",
-    forms.URLField: "Enter a web address in the correct format, like https://www.example.org.",
-    forms.IntegerField: "Enter a whole number, like 12.",
-    forms.FileField: "Choose a file to upload.",
+    forms.DateField: _("Enter a real date, like 31/7/2027."),
+    forms.EmailField: _("Enter an email address in the correct format, like name@example.com."),
+    forms.URLField: _("Enter a web address in the correct format, like https://www.example.org."),
+    forms.IntegerField: _("Enter a whole number, like 12."),
+    forms.FileField: _("Choose a file to upload."),
 }
-FILE_NAME_TOO_LONG = (
+FILE_NAME_TOO_LONG = _(
     "The file's name is too long: use %(max)d characters or fewer. Rename the file and try again."
 )
 COMMON = {
-    "max_length": (
+    "max_length": _(
         "This answer is too long: use %(limit_value)d characters or fewer. Shorten it and "
         "try again."
     ),
-    "invalid_choice": "Choose one of the options shown.",
-    "invalid_pk_value": "Choose one of the options shown.",
-    "empty": "The file is empty. Choose another file.",
-    "missing": "Choose a file to upload.",
+    "invalid_choice": _("Choose one of the options shown."),
+    "invalid_pk_value": _("Choose one of the options shown."),
+    "empty": _("The file is empty. Choose another file."),
+    "missing": _("Choose a file to upload."),
 }
 
 

@@ -17,10 +17,11 @@ registration, nor the registration for it. Councils with no limit take no lock a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tenants.utils import get_public_schema_name, get_tenant_model
 
 # The officers' billing page (platform_.billing), where a council moves to a bigger plan. A path,
@@ -28,25 +29,26 @@ from django_tenants.utils import get_public_schema_name, get_tenant_model
 BILLING_PAGE_PATH = "/manage/billing/"
 
 
-@dataclass(frozen=True)
-class _Wording:
-    one: str  # "organisation"
-    many: str  # "organisations"
-    used_one: str  # "1 is registered"
-    used_many: str  # "{used} are registered"
+def _allowed(name: str, limit: int) -> str:
+    """How many the plan allows, counted in words ("2 organisations")."""
+    if name == "organisations":
+        text = ngettext("%(count)s organisation", "%(count)s organisations", limit)
+    else:
+        text = ngettext("%(count)s assessor", "%(count)s assessors", limit)
+    return text % {"count": limit}
 
 
-WORDING = {
-    "organisations": _Wording(
-        "organisation", "organisations", "1 is registered", "{used} are registered"
-    ),
-    "assessors": _Wording(
-        "assessor",
-        "assessors",
-        "1 person is an assessor or has been invited",
-        "{used} people are assessors or have been invited",
-    ),
-}
+def _used(name: str, used: int) -> str:
+    """How many the council has, in words ("2 are registered")."""
+    if name == "organisations":
+        text = ngettext("%(count)s is registered", "%(count)s are registered", used)
+    else:
+        text = ngettext(
+            "%(count)s person is an assessor or has been invited",
+            "%(count)s people are assessors or have been invited",
+            used,
+        )
+    return text % {"count": used}
 
 
 class PlanLimitReached(ValidationError):
@@ -58,12 +60,15 @@ class PlanLimitReached(ValidationError):
     billing_path = BILLING_PAGE_PATH
 
     def __init__(self, name: str, limit: int, used: int) -> None:
-        wording = WORDING[name]
-        noun = wording.one if limit == 1 else wording.many
-        counted = wording.used_one if used == 1 else wording.used_many.format(used=used)
         self.name, self.limit, self.used = name, limit, used
-        self.reason = f"Your council's plan allows {limit} {noun}, and {counted}."
-        super().__init__(f"{self.reason} A council officer can move to a bigger plan.")
+        # Whole phrases per count, so a language with more plural forms (Welsh) can inflect them.
+        self.reason = _("Your council's plan allows %(allowed)s, and %(used)s.") % {
+            "allowed": _allowed(name, limit),
+            "used": _used(name, used),
+        }
+        super().__init__(
+            _("%(reason)s A council officer can move to a bigger plan.") % {"reason": self.reason}
+        )
         # What copy and pickle pass back to __init__ (ValidationError's own args would not fit).
         self.args = (name, limit, used)
 

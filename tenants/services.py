@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from platform_.accounts.enums import Role
@@ -54,7 +56,7 @@ def ensure_platform() -> Tenant:
     """
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {EXTENSIONS_SCHEMA}")
-    public, _ = Tenant.objects.get_or_create(
+    public, _created = Tenant.objects.get_or_create(
         schema_name="public",
         defaults={
             "name": "CoCharter platform",
@@ -100,7 +102,9 @@ def provision_tenant(
     officer's unless given, so its pages name a real address from the start.
     """
     if slug in RESERVED_SLUGS:
-        raise ValidationError({"slug": f"'{slug}' is reserved; choose another."})
+        raise ValidationError(
+            {"slug": _("'%(slug)s' is reserved; choose another.") % {"slug": slug}}
+        )
     tenant = Tenant(
         schema_name=schema_name_for(slug),
         name=name,
@@ -112,7 +116,7 @@ def provision_tenant(
         contact_email=contact_email if contact_email is not None else (officer_email or ""),
     )
     tenant.full_clean()
-    taken = ValidationError({"slug": f"'{slug}' is taken; choose another."})
+    taken = ValidationError({"slug": _("'%(slug)s' is taken; choose another.") % {"slug": slug}})
     if schema_exists(tenant.schema_name):  # left by a council whose row was deleted
         raise taken
     # full_clean saw the slug free; another provisioning at the same moment may take it first.
@@ -164,7 +168,7 @@ def set_tenant_status(
     if new_status not in LifecycleStatus.values:
         raise ValidationError(f"Unknown status {new_status!r}.")
     if tenant.schema_dropped_at is not None:
-        raise ValidationError("This council's data has been deleted; its status cannot change.")
+        raise ValidationError(_("This council's data has been deleted; its status cannot change."))
     old_status = tenant.status
     tenant.status = new_status
     tenant.status_changed_at = timezone.now()
@@ -219,15 +223,18 @@ def drop_tenant_schema(tenant: Tenant, *, acting_user, force: bool = False) -> b
     if tenant.schema_dropped_at is not None:
         return False
     if tenant.status != LifecycleStatus.CLOSED:
-        raise ValidationError("Only a closed council's data can be deleted.")
+        raise ValidationError(_("Only a closed council's data can be deleted."))
     due = tenant.data_deletion_due
     if force:
         if acting_user is None or not (acting_user.is_active and acting_user.is_staff):
-            raise PermissionDenied("Only platform staff can delete a council's data early.")
+            raise PermissionDenied(_("Only platform staff can delete a council's data early."))
     elif due is None or due > timezone.now():
         raise ValidationError(
-            f"{tenant.name}'s officers can download its data until {due:%d %B %Y}; it is"
-            " deleted after that."
+            _(
+                "%(tenant)s's officers can download its data until %(due)s; it is deleted after "
+                "that."
+            )
+            % {"tenant": tenant.name, "due": date_format(due, "d F Y")}
         )
     with transaction.atomic():
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)

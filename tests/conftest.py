@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from tenants.middleware import forget_cached_hosts
 from tenants.models import Tenant
@@ -86,6 +87,14 @@ def _reset_schema_and_host_cache():
     connection.set_schema_to_public()
     hosts = [f"{spec['slug']}.{settings.PLATFORM_DOMAIN}" for spec in (TENANT_A, TENANT_B)]
     forget_cached_hosts([*hosts, settings.PLATFORM_DOMAIN])
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Each test starts in the default language: a request in Welsh leaves LocaleMiddleware's
+    choice active in this thread, so a later test's lazy messages would come out in Welsh."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

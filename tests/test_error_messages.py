@@ -247,6 +247,16 @@ def _text(node: ast.AST) -> str | None:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _text(node.left), _text(node.right)
         return left + (right or "Oakfield") if left is not None else None
+    if (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") in ("_", "gettext")
+        and node.args
+    ):
+        return _text(node.args[0])  # a translatable message: its English msgid
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        # _("... %(name)s ...") % {...}: placeholders read as "Oakfield"
+        left = _text(node.left)
+        return re.sub(r"%\(\w+\)[sd]", "Oakfield", left) if left is not None else None
     return None
 
 

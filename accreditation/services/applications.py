@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accreditation import emails, uploads
 from accreditation.enums import AccreditationEvent, ApplicationStatus, EvidenceKind
@@ -43,7 +45,7 @@ def start_application(
         acting_user,
         "accreditation.start_application",
         organisation,
-        "Only the organisation's lead can start an application.",
+        _("Only the organisation's lead can start an application."),
     )
     version = current_version()
     # Re-read: the caller's copy may predate the signature.
@@ -56,16 +58,23 @@ def start_application(
         or (signature.version_id != version.pk)
     ):
         raise AccreditationError(
-            f"{organisation.name} must sign the current charter before applying. Sign it "
-            "first, then apply."
+            _(
+                "%(organisation)s must sign the current charter before applying. Sign it first, "
+                "then apply."
+            )
+            % {"organisation": organisation.name}
         )
     if not award_round.is_open:
         raise AccreditationError(
-            f"{award_round.name} is not open for applications. Choose a round that is open."
+            _("%(award_round)s is not open for applications. Choose a round that is open.")
+            % {"award_round": award_round.name}
         )
     already_applying = AccreditationError(
-        f"{organisation.name} already has an application in this round. Open it from "
-        "the list of applications, or choose another round."
+        _(
+            "%(organisation)s already has an application in this round. Open it from the list of "
+            "applications, or choose another round."
+        )
+        % {"organisation": organisation.name}
     )
     if (
         organisation.applications.filter(round=award_round)
@@ -91,13 +100,13 @@ def _require_editable(application: Application, acting_user) -> None:
         acting_user,
         "accreditation.act_for_applicant",
         application,
-        "Only members of the organisation can change its application.",
+        _("Only members of the organisation can change its application."),
     )
     require_permission(
         acting_user,
         "accreditation.edit_application",
         application,
-        "This application has been submitted and cannot be changed now.",
+        _("This application has been submitted and cannot be changed now."),
         refusal=AccreditationError,
     )
 
@@ -108,7 +117,7 @@ def _require_lead(application: Application, acting_user, *, permission: str, ref
         acting_user,
         "accreditation.lead_application",
         application,
-        "Only the organisation's lead can do that.",
+        _("Only the organisation's lead can do that."),
     )
     require_permission(acting_user, permission, application, refusal, refusal=AccreditationError)
 
@@ -126,8 +135,10 @@ def save_self_assessment(
     for principle_id, (rung, reason) in answers.items():
         if principle_id not in principles:
             raise AccreditationError(
-                "That principle is not part of this charter version. Go back to the "
-                "application and try again."
+                _(
+                    "That principle is not part of this charter version. Go back to the "
+                    "application and try again."
+                )
             )
         # Race-safe as it is: update_or_create updates the row a simultaneous save inserted,
         # as one_rung_per_principle stops a second one.
@@ -163,33 +174,35 @@ def add_evidence(
     """
     _require_editable(application, acting_user)
     if not criteria:
-        raise AccreditationError("Choose at least one criterion this evidence shows.")
+        raise AccreditationError(_("Choose at least one criterion this evidence shows."))
     if any(criterion.version_id != application.version_id for criterion in criteria):
         raise AccreditationError(
-            "Those criteria are not part of this application's charter. Choose from the "
-            "criteria shown."
+            _(
+                "Those criteria are not part of this application's charter. Choose from the "
+                "criteria shown."
+            )
         )
     if details.get("shows_people") and not details.get("consent_confirmed"):
         raise AccreditationError(
-            "Confirm that the people shown (or their parents or carers) agreed to it being used."
+            _("Confirm that the people shown (or their parents or carers) agreed to it being used.")
         )
     evidence = Evidence(
         application=application, kind=kind, title=title, added_by=acting_user, **details
     )
     if kind == EvidenceKind.FILE:
         if upload is None:
-            raise AccreditationError("Choose a file to upload.")
+            raise AccreditationError(_("Choose a file to upload."))
         checked = uploads.check_upload(upload, max_mb=settings_for_tenant().max_upload_mb)
         evidence.original_filename = upload.name[:255]
         evidence.content_type = checked.content_type
         evidence.size = upload.size
         evidence.file.save(checked.stored_name, upload, save=False)
     elif kind == EvidenceKind.LINK and not evidence.url:
-        raise AccreditationError("Enter the address of the web page.")
+        raise AccreditationError(_("Enter the address of the web page."))
     elif kind == EvidenceKind.ACCOUNT and not evidence.account.strip():
-        raise AccreditationError("Write your account of what you did.")
+        raise AccreditationError(_("Write your account of what you did."))
     elif kind == EvidenceKind.YOU_SAID_WE_DID and not (evidence.you_said and evidence.we_did):
-        raise AccreditationError("Say what people told you and what you changed.")
+        raise AccreditationError(_("Say what people told you and what you changed."))
     evidence.save()
     evidence.criteria.set(criteria)
     record_event(
@@ -233,20 +246,34 @@ def submit_application(application: Application, *, acting_user) -> Application:
         application,
         acting_user,
         permission="accreditation.submit_application",
-        refusal="This application has already been submitted. Wait for the council to email you.",
+        refusal=_(
+            "This application has already been submitted. Wait for the council to email you."
+        ),
     )
     missing = missing_criteria(application)
     unassessed = application.version.principles.exclude(
         pk__in=application.self_assessments.values("principle")
     )
-    problems = [f"Add evidence for “{criterion.title}”" for criterion in missing]
-    problems += [f"Place yourselves on the ladder for “{p.title}”" for p in unassessed]
+    problems = [
+        _("Add evidence for “%(criterion)s”") % {"criterion": criterion.title}
+        for criterion in missing
+    ]
+    problems += [
+        _("Place yourselves on the ladder for “%(principle)s”") % {"principle": p.title}
+        for p in unassessed
+    ]
     if problems:
         raise AccreditationError(problems)
     if application.status == ApplicationStatus.DRAFT and not application.round.is_open:
         raise AccreditationError(
-            f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}. "
-            "Withdraw this application and apply in the next round."
+            _(
+                "%(round)s closed on %(closes_on)s. Withdraw this application and apply in the "
+                "next round."
+            )
+            % {
+                "round": application.round.name,
+                "closes_on": date_format(application.round.closes_on, "j F Y"),
+            }
         )
     set_application_state(application, ApplicationStatus.SUBMITTED, acting_user=acting_user)
     emit_application_submitted(application)
@@ -266,12 +293,14 @@ def resubmit_application(application: Application, *, acting_user, response: str
         acting_user,
         permission="accreditation.resubmit_application",
         refusal=(
-            "The council has not asked for more information about this application. Wait for "
-            "the council to email you."
+            _(
+                "The council has not asked for more information about this application. Wait for "
+                "the council to email you."
+            )
         ),
     )
     if not response.strip():
-        raise AccreditationError("Say what you have changed or added.")
+        raise AccreditationError(_("Say what you have changed or added."))
     request = application.info_requests.filter(responded_at__isnull=True).first()
     if request is not None:
         request.response = response
@@ -292,8 +321,11 @@ def withdraw_application(application: Application, *, acting_user, reason: str =
         acting_user,
         permission="accreditation.withdraw_application",
         refusal=(
-            f"An application that is {application.get_status_display().lower()} cannot be "
-            "withdrawn. Contact the council if you need to stop it."
+            _(
+                "An application that is %(status)s cannot be withdrawn. Contact the council if "
+                "you need to stop it."
+            )
+            % {"status": application.get_status_display().lower()}
         ),
     )
     return set_application_state(

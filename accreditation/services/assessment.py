@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation import emails
 from accreditation.enums import AccreditationEvent, ApplicationStatus, DecisionOutcome
@@ -32,12 +33,17 @@ from platform_.integrity import unique_or_raise
 
 
 def _require_officer(user) -> None:
-    require_permission(user, "accreditation.manage", message="Only council officers can do that.")
+    require_permission(
+        user, "accreditation.manage", message=_("Only council officers can do that.")
+    )
 
 
 def _require_assessor(user, assignment: Assignment) -> None:
     require_permission(
-        user, "accreditation.assess", assignment, message="Only the assigned assessor can do that."
+        user,
+        "accreditation.assess",
+        assignment,
+        message=_("Only the assigned assessor can do that."),
     )
 
 
@@ -66,21 +72,26 @@ def assign_assessor(application: Application, *, acting_user, assessor) -> Assig
         acting_user,
         "accreditation.assign_assessors",
         application,
-        "Assessors are assigned once an application is submitted.",
+        _("Assessors are assigned once an application is submitted."),
         refusal=AccreditationError,
     )
     if not assessor.is_assessor or not assessor.is_active:
-        raise AccreditationError(f"{assessor} is not an assessor.")
+        raise AccreditationError(_("%(assessor)s is not an assessor.") % {"assessor": assessor})
     if application.assignments.filter(assessor=assessor).exists():
-        raise AccreditationError(f"{assessor} is already assigned.")
+        raise AccreditationError(_("%(assessor)s is already assigned.") % {"assessor": assessor})
     capacity = settings_for_tenant().assessor_capacity
     if open_assignment_count(assessor) >= capacity:
         raise AccreditationError(
-            f"{assessor} already has {capacity} open assessments, their limit."
+            _("%(assessor)s already has %(capacity)s open assessments, their limit.")
+            % {"assessor": assessor, "capacity": capacity}
         )
     # Two officers (or a double click) assigning the same assessor at once: one assignment.
     with unique_or_raise(
-        {"one_assignment_per_assessor": AccreditationError(f"{assessor} is already assigned.")}
+        {
+            "one_assignment_per_assessor": AccreditationError(
+                _("%(assessor)s is already assigned.") % {"assessor": assessor}
+            )
+        }
     ):
         assignment = Assignment.objects.create(
             application=application, assessor=assessor, assigned_by=acting_user
@@ -111,11 +122,11 @@ def declare_conflict(
         acting_user,
         "accreditation.declare_conflict",
         assignment,
-        "You have already made your declaration.",
+        _("You have already made your declaration."),
         refusal=AccreditationError,
     )
     if has_conflict and not details.strip():
-        raise AccreditationError("Say briefly what the conflict is.")
+        raise AccreditationError(_("Say briefly what the conflict is."))
     assignment.has_conflict = has_conflict
     assignment.conflict_details = details
     assignment.conflict_declared_at = timezone.now()
@@ -134,11 +145,11 @@ def _require_assessing(assignment: Assignment, acting_user) -> None:
     assignment.refresh_from_db(fields=["completed_at", "conflict_declared_at", "has_conflict"])
     assignment.application.refresh_from_db(fields=["status"])
     if not assignment.may_open_evidence:
-        refusal = "Declare any conflict of interest first."
+        refusal = _("Declare any conflict of interest first.")
     elif assignment.completed_at is not None:
-        refusal = "You have already sent your recommendation."
+        refusal = _("You have already sent your recommendation.")
     else:
-        refusal = "This application is not being assessed at the moment."
+        refusal = _("This application is not being assessed at the moment.")
     require_permission(
         acting_user,
         "accreditation.record_assessment",
@@ -157,7 +168,7 @@ def record_judgements(
     allowed = {c.pk for c in criteria_for(assignment.application)}
     for criterion_id, (outcome, comment) in judgements.items():
         if criterion_id not in allowed:
-            raise AccreditationError("That criterion is not part of this application.")
+            raise AccreditationError(_("That criterion is not part of this application."))
         # Race-safe as it is: update_or_create updates the row a simultaneous save inserted,
         # as one_judgement_per_criterion stops a second one.
         Judgement.objects.update_or_create(
@@ -186,9 +197,9 @@ def recommend(
     judged = set(assignment.judgements.values_list("criterion_id", flat=True))
     unjudged = [c.title for c in criteria_for(assignment.application) if c.pk not in judged]
     if unjudged:
-        raise AccreditationError([f"Judge “{title}”" for title in unjudged])
+        raise AccreditationError([_("Judge “%(title)s”") % {"title": title} for title in unjudged])
     if not reason.strip():
-        raise AccreditationError("Give the reasons for your recommendation.")
+        raise AccreditationError(_("Give the reasons for your recommendation."))
     assignment.recommendation = recommendation
     assignment.recommendation_reason = reason
     assignment.completed_at = timezone.now()
@@ -221,11 +232,11 @@ def request_more_information(
         acting_user,
         "accreditation.request_more_information",
         application,
-        "More information can be asked for while an application is assessed.",
+        _("More information can be asked for while an application is assessed."),
         refusal=AccreditationError,
     )
     if not message.strip():
-        raise AccreditationError("Say what information you need.")
+        raise AccreditationError(_("Say what information you need."))
     set_application_state(
         application, ApplicationStatus.MORE_INFO_REQUESTED, acting_user=acting_user, reason=message
     )
@@ -255,7 +266,7 @@ def decide_application(
     _require_officer(acting_user)
     application.refresh_from_db(fields=["status"])  # the caller's copy may be stale
     if not reasons.strip():
-        raise AccreditationError("Give reasons the applicant can read.")
+        raise AccreditationError(_("Give reasons the applicant can read."))
     if outcome == DecisionOutcome.MORE_INFO:
         request_more_information(application, acting_user=acting_user, message=reasons)
         return Decision.objects.create(
@@ -265,7 +276,7 @@ def decide_application(
         acting_user,
         "accreditation.decide_application",
         application,
-        "Decide once the assessors have sent their recommendations.",
+        _("Decide once the assessors have sent their recommendations."),
         refusal=AccreditationError,
     )
     if outcome == DecisionOutcome.AWARD:
@@ -295,7 +306,7 @@ def _create_award(application: Application, level: AwardLevel) -> Award:
     # this; the constraint's refusal is for any path that skips it.
     awarded_already = {
         "one_current_award_per_application": AccreditationError(
-            "This application has already been awarded."
+            _("This application has already been awarded.")
         )
     }
     # The register, its open data and the badge show Charter Status from the moment it is public.

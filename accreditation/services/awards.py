@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation import emails
 from accreditation.enums import AccreditationEvent, ApplicationStatus
@@ -60,7 +61,7 @@ def release_due_awards(now: datetime | None = None) -> int:
 def _require_current(award: Award, acting_user, permission: str) -> None:
     """An officer, and an award neither revoked nor replaced."""
     require_permission(
-        acting_user, "accreditation.manage", message="Only council officers can do that."
+        acting_user, "accreditation.manage", message=_("Only council officers can do that.")
     )
     # Re-read under a lock: of two officers acting at once, the second sees the first's change.
     list(Award.objects.select_for_update().filter(pk=award.pk).values_list("pk"))
@@ -82,7 +83,7 @@ def revoke_award(award: Award, *, acting_user, reason: str) -> Award:
     """
     _require_current(award, acting_user, "accreditation.revoke_award")
     if not reason.strip():
-        raise AccreditationError("Give the reason, in words the organisation can read.")
+        raise AccreditationError(_("Give the reason, in words the organisation can read."))
     award.revoked_at = timezone.now()
     award.revoked_by = acting_user
     award.revocation_reason = reason.strip()
@@ -113,7 +114,7 @@ def reissue_award(award: Award, *, acting_user, reason: str) -> Award:
     """
     _require_current(award, acting_user, "accreditation.reissue_award")
     if not reason.strip():
-        raise AccreditationError("Say what was corrected.")
+        raise AccreditationError(_("Say what was corrected."))
     now = timezone.now()
     award.superseded_at = now
     award.save(update_fields=["superseded_at"])
@@ -220,13 +221,13 @@ def start_renewal(award: Award, *, acting_user, award_round: Round | None = None
         acting_user,
         "accreditation.renew_award",
         award,
-        "Only the organisation's lead can start a renewal.",
+        _("Only the organisation's lead can start a renewal."),
     )
     require_permission(
         acting_user,
         "accreditation.renew_award_now",
         award,
-        "You can renew when your Charter Status has less than 90 days left, or has expired.",
+        _("You can renew when your Charter Status has less than 90 days left, or has expired."),
         refusal=AccreditationError,
     )
     if award_round is None:
@@ -243,8 +244,10 @@ def start_renewal(award: Award, *, acting_user, award_round: Round | None = None
         )
         if award_round is None:
             raise AccreditationError(
-                "No round is open for a new application at the moment. Ask your council when "
-                "the next round opens."
+                _(
+                    "No round is open for a new application at the moment. Ask your council when "
+                    "the next round opens."
+                )
             )
     previous = award.application
     application = start_application(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation import emails
 from accreditation.enums import AccreditationEvent, ConcernStatus
@@ -17,7 +18,7 @@ from platform_.audit.services import record_event
 
 def _require_officer(user) -> None:
     require_permission(
-        user, "accreditation.manage", message="Only council officers can deal with concerns."
+        user, "accreditation.manage", message=_("Only council officers can deal with concerns.")
     )
 
 
@@ -48,7 +49,8 @@ def _decide(concern: Concern, status: str, *, acting_user, note: str, event) -> 
     )
     if not concern.is_open:
         raise AccreditationError(
-            f"This concern was already dealt with ({concern.get_status_display().lower()})."
+            _("This concern was already dealt with (%(status)s).")
+            % {"status": concern.get_status_display().lower()}
         )
     old = concern.status
     concern.status = status

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accreditation.enums import AccreditationEvent
 from accreditation.errors import AccreditationError
@@ -23,7 +24,7 @@ DEFAULT_LEVEL = "Charter Status"
 
 def _require_officer(user) -> None:
     require_permission(
-        user, "accreditation.manage", message="Only council officers can set up Charter Status."
+        user, "accreditation.manage", message=_("Only council officers can set up Charter Status.")
     )
 
 
@@ -83,7 +84,7 @@ def update_settings(
     # Saving the unsaved defaults inserts the tenant's one row: a second officer saving the
     # first settings at the same moment is told, rather than making a second row.
     with unique_or_raise(
-        {ONE_SETTINGS_ROW: AccreditationError("Someone else saved the settings just now.")}
+        {ONE_SETTINGS_ROW: AccreditationError(_("Someone else saved the settings just now."))}
     ):
         current.save()
     record_event(
@@ -124,7 +125,9 @@ def add_criterion(
     _require_officer(acting_user)
     version = current_version()
     if version is None or principle.version_id != version.pk:
-        raise AccreditationError("Criteria belong to a principle of the current charter version.")
+        raise AccreditationError(
+            _("Criteria belong to a principle of the current charter version.")
+        )
     criterion = Criterion(
         version=version,
         principle=principle,
@@ -162,11 +165,13 @@ def update_criterion(
         acting_user,
         "accreditation.edit_criterion",
         criterion,
-        "Only criteria of the current charter version can be changed.",
+        _("Only criteria of the current charter version can be changed."),
         refusal=AccreditationError,
     )
     if principle.version_id != criterion.version_id:
-        raise AccreditationError("A criterion belongs to a principle of its own charter version.")
+        raise AccreditationError(
+            _("A criterion belongs to a principle of its own charter version.")
+        )
     criterion.principle = principle
     criterion.title = title
     criterion.guidance = guidance
@@ -209,7 +214,9 @@ def update_level(
 
 
 def _save_level(level: AwardLevel, *, acting_user, created: bool) -> AwardLevel:
-    name_taken = AccreditationError(f"There is already a level called {level.name}.")
+    name_taken = AccreditationError(
+        _("There is already a level called %(level)s.") % {"level": level.name}
+    )
     try:
         level.full_clean(validate_unique=False)
     except ValidationError as error:

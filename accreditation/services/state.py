@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation.enums import STATE_EVENTS, TRANSITIONS, ApplicationStatus
 from accreditation.errors import AccreditationError
@@ -25,8 +26,14 @@ def set_application_state(
     old_state = locked.status
     if new_state not in TRANSITIONS[old_state]:
         raise AccreditationError(
-            f"An application that is {ApplicationStatus(old_state).label.lower()} cannot become "
-            f"{ApplicationStatus(new_state).label.lower()}. Reload the page to see where it is now."
+            _(
+                "An application that is %(old_status)s cannot become %(new_status)s. Reload the "
+                "page to see where it is now."
+            )
+            % {
+                "old_status": ApplicationStatus(old_state).label.lower(),
+                "new_status": ApplicationStatus(new_state).label.lower(),
+            }
         )
     locked.status = new_state
     locked.status_changed_at = timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from charters import default_charter, emails, public_cache
 from charters.enums import CharterEvent, SignatureAction, VersionStatus
@@ -48,13 +49,14 @@ def create_default_charter(*, acting_user=None) -> Charter:
 
 def _editable_draft(version: CharterVersion, acting_user) -> None:
     require_permission(
-        acting_user, "charters.edit_charter", message="Only council officers can edit."
+        acting_user, "charters.edit_charter", message=_("Only council officers can edit.")
     )
     require_permission(
         acting_user,
         "charters.edit_draft",
         version,
-        f"Version {version.number} is published and cannot change. Start a new draft.",
+        _("Version %(number)s is published and cannot change. Start a new draft.")
+        % {"number": version.number},
         refusal=CharterError,
     )
 
@@ -90,9 +92,14 @@ def update_draft(
     version.co_writers = [name.strip() for name in (co_writers or []) if name.strip()]
     longest = CharterVersion._meta.get_field("co_writers").base_field.max_length
     if len(version.co_writers) > CharterVersion.MAX_CO_WRITERS:
-        raise CharterError(f"List up to {CharterVersion.MAX_CO_WRITERS} people or groups.")
+        raise CharterError(
+            _("List up to %(max_co_writers)s people or groups.")
+            % {"max_co_writers": CharterVersion.MAX_CO_WRITERS}
+        )
     if any(len(name) > longest for name in version.co_writers):
-        raise CharterError(f"Each name must be {longest} characters or fewer.")
+        raise CharterError(
+            _("Each name must be %(longest)s characters or fewer.") % {"longest": longest}
+        )
     version.save(
         update_fields=[
             "title",
@@ -246,14 +253,14 @@ def start_new_draft(charter: Charter, *, acting_user) -> CharterVersion:
     event.
     """
     require_permission(
-        acting_user, "charters.edit_charter", message="Only council officers can edit."
+        acting_user, "charters.edit_charter", message=_("Only council officers can edit.")
     )
     existing = charter.versions.filter(status=VersionStatus.DRAFT).first()
     if existing is not None:
         return existing
     source = charter.versions.published().order_by("-number").first()
     if source is None:
-        raise CharterError("There is nothing published to start from.")
+        raise CharterError(_("There is nothing published to start from."))
     try:
         with unique_or_raise({"one_draft_per_charter": AlreadyExists("one_draft_per_charter")}):
             draft = CharterVersion.objects.create(
@@ -302,21 +309,23 @@ def publish_version(version: CharterVersion, *, acting_user) -> CharterVersion:
     version = CharterVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         # A double click: the first publish went through while this one waited for the lock.
-        raise CharterError(f"Version {version.number} is already published.")
+        raise CharterError(
+            _("Version %(number)s is already published.") % {"number": version.number}
+        )
     if not version.principles.exists():
-        raise CharterError("Add at least one principle before publishing.")
+        raise CharterError(_("Add at least one principle before publishing."))
     missing_alt = version.principles.exclude(picture="").filter(picture_alt="")
     if missing_alt.exists():
         raise CharterError(
-            "Describe every picture before publishing: "
-            + ", ".join(missing_alt.values_list("title", flat=True))
+            _("Describe every picture before publishing: %(titles)s")
+            % {"titles": ", ".join(missing_alt.values_list("title", flat=True))}
         )
     last = version.charter.versions.published().aggregate(last=Max("number"))["last"] or 0
     version.number = last + 1
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = acting_user
-    published_already = CharterError("Another version was published at the same moment.")
+    published_already = CharterError(_("Another version was published at the same moment."))
     with unique_or_raise({"one_number_per_version": published_already}):
         version.save(
             update_fields=["number", "status", "published_at", "published_by", "updated_at"]

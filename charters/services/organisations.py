@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from charters import emails
 from charters.enums import CharterEvent, MembershipRole, MembershipStatus
@@ -32,7 +33,7 @@ def register_organisation(
     require_permission(
         acting_user,
         "charters.register_organisation",
-        message="Sign in to register an organisation.",
+        message=_("Sign in to register an organisation."),
     )
     matches = list(similar_organisations(details["name"]))
     # An unlisted organisation is still matched, so it is not registered twice, but the error
@@ -103,7 +104,7 @@ def _save_new_organisation(organisation: Organisation, acting_user) -> None:
             if Organisation.objects.filter(name_key=key, postcode=postcode).exists():
                 raise _already_registered(key, postcode, acting_user) from None
             organisation.slug = _unique_slug(organisation.name)
-    raise CharterError("Several organisations are being registered with this name. Try again.")
+    raise CharterError(_("Several organisations are being registered with this name. Try again."))
 
 
 def _already_registered(key: str, postcode: str, acting_user) -> CharterError:
@@ -112,11 +113,14 @@ def _already_registered(key: str, postcode: str, acting_user) -> CharterError:
     visible = organisations_visible_to(acting_user).filter(name_key=key, postcode=postcode).first()
     if visible is not None:
         return CharterError(
-            f"{visible.name} at {visible.postcode} is already registered. Ask to join it."
+            _("%(visible)s at %(postcode)s is already registered. Ask to join it.")
+            % {"visible": visible.name, "postcode": visible.postcode}
         )
     return CharterError(
-        "An organisation with this name and postcode is already registered. "
-        "Ask the person who registered it to invite you."
+        _(
+            "An organisation with this name and postcode is already registered. "
+            "Ask the person who registered it to invite you."
+        )
     )
 
 
@@ -136,7 +140,7 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
     emailed of a new request (outbox).
     """
     require_permission(
-        acting_user, "charters.register_organisation", message="Sign in to ask to join."
+        acting_user, "charters.register_organisation", message=_("Sign in to ask to join.")
     )
     open_membership = (
         organisation.memberships.filter(
@@ -148,20 +152,26 @@ def request_to_join(organisation: Organisation, *, acting_user) -> Membership:
     )
     if open_membership is not None and open_membership.status == MembershipStatus.ACTIVE:
         raise CharterError(
-            f"You are already a member of {organisation.name}. Go to “Your organisation” to "
-            "find it."
+            _("You are already a member of %(organisation)s. Go to “Your organisation” to find it.")
+            % {"organisation": organisation.name}
         )
     if open_membership is not None and open_membership.status == MembershipStatus.REQUESTED:
         raise CharterError(
-            f"You have already asked to join {organisation.name}. Wait for its lead to let you "
-            "in: you will see it under “Your organisation”."
+            _(
+                "You have already asked to join %(organisation)s. Wait for its lead to let you "
+                "in: you will see it under “Your organisation”."
+            )
+            % {"organisation": organisation.name}
         )
     # A double click (or an invitation accepted in another tab) passes the checks above twice;
     # the database keeps one open membership per person and the second gets the same answer.
     asked_already = {
         "one_open_membership_per_person": lambda: CharterError(
-            f"You have already asked to join {organisation.name}. Wait for its lead to let you "
-            "in: you will see it under “Your organisation”."
+            _(
+                "You have already asked to join %(organisation)s. Wait for its lead to let you "
+                "in: you will see it under “Your organisation”."
+            )
+            % {"organisation": organisation.name}
         )
     }
     if open_membership is not None:  # invited: accepting the invitation
@@ -187,18 +197,19 @@ def invite_member(organisation: Organisation, *, acting_user, email: str) -> Mem
         acting_user,
         "charters.manage_members",
         organisation,
-        message="Only the organisation's lead can invite members.",
+        message=_("Only the organisation's lead can invite members."),
     )
     email = email.strip().lower()
     if organisation.memberships.filter(
         status=MembershipStatus.ACTIVE, user__email__iexact=email
     ).exists():
         raise CharterError(
-            f"{email} is already a member. Enter the email address of someone who is not."
+            _("%(email)s is already a member. Enter the email address of someone who is not.")
+            % {"email": email}
         )
     # Race-safe: get_or_create fetches the row a simultaneous click made, as
     # one_open_invitation_per_organisation_and_email stops a second one.
-    membership, _ = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         organisation=organisation,
         invited_email=email,
         status=MembershipStatus.INVITED,
@@ -229,13 +240,13 @@ def approve_membership(membership: Membership, *, acting_user) -> Membership:
         acting_user,
         "charters.manage_members",
         membership.organisation,
-        message="Only the organisation's lead can approve members.",
+        message=_("Only the organisation's lead can approve members."),
     )
     require_permission(
         acting_user,
         "charters.approve_membership",
         membership,
-        "Only a request to join can be approved.",
+        _("Only a request to join can be approved."),
         refusal=CharterError,
     )
     _activate(membership, decided_by=acting_user)
@@ -250,13 +261,13 @@ def decline_membership(membership: Membership, *, acting_user) -> Membership:
         acting_user,
         "charters.manage_members",
         membership.organisation,
-        message="Only the organisation's lead can decline members.",
+        message=_("Only the organisation's lead can decline members."),
     )
     require_permission(
         acting_user,
         "charters.decline_membership",
         membership,
-        "Only an open request or invitation can be declined.",
+        _("Only an open request or invitation can be declined."),
         refusal=CharterError,
     )
     membership.status = MembershipStatus.DECLINED

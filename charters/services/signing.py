@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from charters import public_cache
 from charters.enums import CharterEvent, SignatureAction
@@ -39,20 +40,25 @@ def sign_charter(
         acting_user,
         "charters.sign_charter",
         organisation,
-        message="Only the organisation's lead can sign the charter.",
+        message=_("Only the organisation's lead can sign the charter."),
     )
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     version = current_version()
     if version is None:
         raise CharterError(
-            "The council has not published its charter yet. Come back to sign it once it is "
-            "published."
+            _(
+                "The council has not published its charter yet. Come back to sign it once it is "
+                "published."
+            )
         )
     current = organisation.current_signature
     if current and current.action == SignatureAction.SIGNED and current.version_id == version.pk:
         raise CharterError(
-            f"{organisation.name} has already signed version {version.number}. Go back to its "
-            "page to see the signature."
+            _(
+                "%(organisation)s has already signed version %(number)s. Go back to its page to "
+                "see the signature."
+            )
+            % {"organisation": organisation.name, "number": version.number}
         )
     _check_pledges(pledges)
     signature = Signature.objects.create(
@@ -87,14 +93,14 @@ def withdraw_signature(organisation: Organisation, *, acting_user, reason: str) 
         acting_user,
         "charters.sign_charter",
         organisation,
-        message="Only the organisation's lead can withdraw its signature.",
+        message=_("Only the organisation's lead can withdraw its signature."),
     )
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require_permission(
         acting_user,
         "charters.withdraw_signature",
         organisation,
-        f"{organisation.name} has not signed the charter.",
+        _("%(organisation)s has not signed the charter.") % {"organisation": organisation.name},
         refusal=CharterError,
     )
     current = organisation.current_signature
@@ -119,17 +125,21 @@ def _check_pledges(pledges) -> None:
     # The form refuses these too; the service is what every caller goes through.
     if len(pledges) > Signature.MAX_PLEDGES:
         raise CharterError(
-            f"You can make up to {Signature.MAX_PLEDGES} pledges. Remove some and try again."
+            _("You can make up to %(max_pledges)s pledges. Remove some and try again.")
+            % {"max_pledges": Signature.MAX_PLEDGES}
         )
     longest = Pledge._meta.get_field("text").max_length
-    if any(not text.strip() or len(text) > longest for text, _ in pledges):
+    if any(not text.strip() or len(text) > longest for text, _target in pledges):
         raise CharterError(
-            f"Each pledge must be between 1 and {longest} characters. Shorten the pledge, or "
-            "remove it."
+            _(
+                "Each pledge must be between 1 and %(longest)s characters. Shorten the pledge, or "
+                "remove it."
+            )
+            % {"longest": longest}
         )
-    if any(target < timezone.localdate() for _, target in pledges):
+    if any(target < timezone.localdate() for _text, target in pledges):
         raise CharterError(
-            "A pledge's target date cannot be in the past. Enter today or a later date."
+            _("A pledge's target date cannot be in the past. Enter today or a later date.")
         )
 
 
@@ -146,11 +156,11 @@ def record_pledge_met(pledge: Pledge, *, acting_user, met_on: date) -> Pledge:
         acting_user,
         "charters.update_pledges",
         pledge.signature.organisation,
-        message="Only the organisation's lead can update its pledges.",
+        message=_("Only the organisation's lead can update its pledges."),
     )
     if met_on > timezone.localdate():
         raise CharterError(
-            "The date a pledge was met cannot be in the future. Enter today or an earlier date."
+            _("The date a pledge was met cannot be in the future. Enter today or an earlier date.")
         )
     pledge.met_on = met_on
     pledge.save(update_fields=["met_on"])

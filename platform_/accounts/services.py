@@ -48,7 +48,9 @@ def invite_person(
     """
     if acting_user is not None:
         require_permission(
-            acting_user, "tenant.invite_people", message="Only council officers can invite people."
+            acting_user,
+            "tenant.invite_people",
+            message=_("Only council officers can invite people."),
         )
     email = email.strip().lower()
     with transaction.atomic():
@@ -127,10 +129,12 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 def revoke_invitation(invitation: Invitation, *, acting_user: User) -> Invitation:
     """Void an invitation that has not been accepted. Side effects: ``revoked_at``; audit event."""
     require_permission(
-        acting_user, "tenant.invite_people", message="Only council officers can revoke invitations."
+        acting_user,
+        "tenant.invite_people",
+        message=_("Only council officers can revoke invitations."),
     )
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation has already been accepted.")
+        raise ValidationError(_("This invitation has already been accepted."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record_event(AccountsEvent.INVITATION_REVOKED, invitation, actor=acting_user)
@@ -155,17 +159,19 @@ def find_invitation(token: str) -> Invitation:
         )
     except signing.SignatureExpired as error:
         raise InvitationError(
-            "This invitation has expired. Ask the council for a new one."
+            _("This invitation has expired. Ask the council for a new one.")
         ) from error
     except signing.BadSignature as error:
-        raise InvitationError("This invitation link is not valid here.") from error
+        raise InvitationError(_("This invitation link is not valid here.")) from error
     invitation = Invitation.objects.filter(pk=payload["id"], nonce=payload["nonce"]).first()
     if invitation is None or invitation.revoked_at is not None:
-        raise InvitationError("This invitation is no longer valid. Ask the council for a new one.")
+        raise InvitationError(
+            _("This invitation is no longer valid. Ask the council for a new one.")
+        )
     if invitation.accepted_at is not None:
-        raise InvitationError("This invitation has already been used. You can sign in instead.")
+        raise InvitationError(_("This invitation has already been used. You can sign in instead."))
     if invitation.expires_at <= timezone.now():
-        raise InvitationError("This invitation has expired. Ask the council for a new one.")
+        raise InvitationError(_("This invitation has expired. Ask the council for a new one."))
     return invitation
 
 
@@ -180,7 +186,7 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str |
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise InvitationError("This invitation has already been used. You can sign in instead.")
+        raise InvitationError(_("This invitation has already been used. You can sign in instead."))
     user = User.objects.filter(email__iexact=invitation.email).first()
     if invitation.role == Role.ASSESSOR and not (user is not None and user.is_assessor):
         check_plan_limit("assessors", User.objects.filter(is_assessor=True, is_active=True).count)

@@ -11,6 +11,8 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
@@ -21,6 +23,7 @@ from platform_.exports.enums import ExportEvent, ExportStatus
 from platform_.exports.errors import ExportError
 from platform_.exports.models import DataExport
 from platform_.integrity import unique_or_raise
+from platform_.languages import lazy_interpolate
 from platform_.outbox.services import queue_email
 from tenants.enums import LifecycleStatus
 
@@ -57,7 +60,7 @@ def request_export(*, acting_user) -> DataExport:
     ``exports.export.requested``; the build task queued after commit.
     """
     require_permission(
-        acting_user, "tenant.manage", message="Only council officers can export the data."
+        acting_user, "tenant.manage", message=_("Only council officers can export the data.")
     )
     fail_stale_exports()
     preparing = DataExport.objects.filter(status=ExportStatus.PREPARING).first()
@@ -67,8 +70,11 @@ def request_export(*, acting_user) -> DataExport:
     recent = DataExport.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
     if recent.exclude(status=ExportStatus.FAILED).count() >= settings.EXPORTS_PER_DAY:
         raise ExportError(
-            f"The council has prepared {settings.EXPORTS_PER_DAY} exports in the last 24 hours."
-            " Download one of those, or try again tomorrow."
+            _(
+                "The council has prepared %(exports_per_day)s exports in the last 24 hours. "
+                "Download one of those, or try again tomorrow."
+            )
+            % {"exports_per_day": settings.EXPORTS_PER_DAY}
         )
     try:
         with unique_or_raise({"one_export_preparing": _Preparing}):
@@ -126,7 +132,10 @@ def build_export(export: DataExport) -> DataExport:
         if locked.requested_by is not None:
             queue_email(
                 locked.requested_by.email,
-                subject=f"Your export of {connection.tenant.name}'s data is ready",
+                subject=lazy_interpolate(
+                    gettext_lazy("Your export of %(council)s's data is ready"),
+                    council=connection.tenant.name,
+                ),
                 template="exports/email/ready.txt",
                 context={
                     "export": locked,

@@ -20,6 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import get_public_schema_name
 
 from platform_.accounts.permissions import require_permission
@@ -49,7 +51,7 @@ SWEEP_GRACE = timedelta(minutes=1)
 DISABLE_AFTER = timedelta(days=3)
 
 PERMISSION = "tenant.manage"
-REFUSAL = "Only council officers can manage webhooks."
+REFUSAL = gettext_lazy("Only council officers can manage webhooks.")
 
 
 # --- Recording deliveries (inside the transaction of the change) ------------------------------
@@ -198,7 +200,9 @@ def _disable_if_failing(endpoint: WebhookEndpoint) -> bool:
     for email in officer_emails():
         queue_email(
             email,
-            subject="A webhook endpoint was turned off: it has not answered for 3 days",
+            subject=gettext_lazy(
+                "A webhook endpoint was turned off: it has not answered for 3 days"
+            ),
             template="webhooks/email/disabled.txt",
             context={"endpoint": locked, "url": url, "last_success": last_success},
             dedup_key=f"webhook-disabled-{locked.pk}-{timezone.localdate():%Y-%m-%d}",
@@ -261,7 +265,7 @@ def sweep_due_deliveries() -> int:
 def _clean_events(events) -> list[str]:
     chosen = [DomainEvent(event).value for event in events]
     if not chosen:
-        raise WebhookError({"events": "Choose at least one event to send."})
+        raise WebhookError({"events": _("Choose at least one event to send.")})
     return sorted(set(chosen), key=DomainEvent.values.index)
 
 
@@ -358,7 +362,7 @@ def send_ping(endpoint: WebhookEndpoint, *, acting_user) -> WebhookDelivery:
     the delivery; an audit event; the send queued after commit."""
     require_permission(acting_user, PERMISSION, message=REFUSAL)
     if not endpoint.is_active:
-        raise WebhookError("Turn the endpoint on before sending it a test event.")
+        raise WebhookError(_("Turn the endpoint on before sending it a test event."))
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint,
         event_type=PING,
@@ -381,9 +385,9 @@ def redeliver(delivery: WebhookDelivery, *, acting_user) -> WebhookDelivery:
     require_permission(acting_user, PERMISSION, message=REFUSAL)
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.FAILED:
-        raise WebhookError("Only a delivery that failed can be sent again.")
+        raise WebhookError(_("Only a delivery that failed can be sent again."))
     if not delivery.endpoint.is_active:
-        raise WebhookError("Turn the endpoint on before sending to it again.")
+        raise WebhookError(_("Turn the endpoint on before sending to it again."))
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = timezone.now()
     delivery.save(update_fields=["status", "next_attempt_at"])

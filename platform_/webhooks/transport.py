@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # Bytes of the response read at most, and characters of it kept for the officers' page.
 RESPONSE_READ_LIMIT = 64 * 1024
@@ -44,14 +45,14 @@ def check_url(url: str) -> str:
     """Why ``url`` cannot be an endpoint (a sentence), or "" if it may."""
     parts = urlsplit(url)
     if parts.username or parts.password:
-        return "Enter a URL without a user name or password in it."
+        return _("Enter a URL without a user name or password in it.")
     if not parts.hostname:
-        return "Enter a full URL, like https://example.org/cocharter/webhooks."
+        return _("Enter a full URL, like https://example.org/cocharter/webhooks.")
     if parts.scheme == "https":
         return ""
     if parts.scheme == "http" and settings.WEBHOOKS_ALLOW_HTTP:
         return ""
-    return "Enter an address that starts with https://"
+    return _("Enter an address that starts with https://")
 
 
 def _address_allowed(address: str) -> bool:

@@ -7,6 +7,7 @@ import logging
 
 import stripe
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from platform_.billing.errors import PortalUnavailable
 from platform_.billing.models import Subscription
@@ -29,7 +30,7 @@ def open_billing_portal(tenant: Tenant, *, acting_user) -> str:
     """
     subscription = Subscription.objects.filter(tenant=tenant).first()
     if not billing_enabled() or subscription is None or not subscription.stripe_customer_id:
-        raise PortalUnavailable("Billing for your council is handled by the platform team.")
+        raise PortalUnavailable(_("Billing for your council is handled by the platform team."))
     try:
         session = stripe_client().v1.billing_portal.sessions.create(
             params={
@@ -40,7 +41,7 @@ def open_billing_portal(tenant: Tenant, *, acting_user) -> str:
     except stripe.StripeError as error:
         logger.warning("Billing portal for %s failed: %s", tenant.schema_name, error)
         raise PortalUnavailable(
-            "We could not reach our payment provider. Try again in a few minutes."
+            _("We could not reach our payment provider. Try again in a few minutes.")
         ) from error
     logger.info("Billing portal opened for %s by user %s", tenant.schema_name, acting_user.pk)
     return session.url
@@ -61,7 +62,7 @@ def open_reactivation_checkout(tenant: Tenant, *, acting_user) -> str:
     """
     subscription = Subscription.objects.filter(tenant=tenant).first()
     if not can_reactivate(tenant, subscription):
-        raise PortalUnavailable("Billing for your council is handled by the platform team.")
+        raise PortalUnavailable(_("Billing for your council is handled by the platform team."))
     try:
         session = stripe_client().v1.checkout.sessions.create(
             params={
@@ -78,7 +79,7 @@ def open_reactivation_checkout(tenant: Tenant, *, acting_user) -> str:
     except stripe.StripeError as error:
         logger.warning("Reactivation checkout for %s failed: %s", tenant.schema_name, error)
         raise PortalUnavailable(
-            "We could not reach our payment provider. Try again in a few minutes."
+            _("We could not reach our payment provider. Try again in a few minutes.")
         ) from error
     logger.info(
         "Reactivation checkout for %s opened by user %s", tenant.schema_name, acting_user.pk

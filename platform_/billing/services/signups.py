@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_exists
 
 from platform_.billing.enums import SignupStatus
@@ -42,7 +44,7 @@ SLUG_HOLD_AFTER_EXPIRY = timedelta(hours=1)
 STRIPE_CHECK_INTERVAL_SECONDS = 10
 
 
-SUBDOMAIN_RULES = (
+SUBDOMAIN_RULES = gettext_lazy(
     "Enter a subdomain of 3 to 40 lower-case letters, numbers and hyphens, starting with a letter"
     " and not ending with a hyphen"
 )
@@ -71,15 +73,15 @@ def subdomain_problem(slug: str, *, platform_domain: str | None = None) -> str |
     try:
         slug_validator(slug)
     except ValidationError:
-        return SUBDOMAIN_RULES
+        return str(SUBDOMAIN_RULES)
     if slug in RESERVED_SLUGS:
-        return f"{address} is reserved. Choose another subdomain"
+        return _("%(address)s is reserved. Choose another subdomain") % {"address": address}
     if (
         Tenant.objects.filter(slug=slug).exists()
         or schema_exists(schema_name_for(slug))
         or holding_signups().filter(slug=slug).exists()
     ):
-        return f"{address} is already taken. Choose another subdomain"
+        return _("%(address)s is already taken. Choose another subdomain") % {"address": address}
     return None
 
 
@@ -176,8 +178,10 @@ def open_checkout(signup: CouncilSignup) -> str:
         signup.failure_reason = f"Stripe Checkout could not be opened: {error}"
         signup.save(update_fields=["status", "failure_reason"])
         raise CheckoutUnavailable(
-            "We could not reach our payment provider, so nothing has been charged. "
-            "Try again in a few minutes."
+            _(
+                "We could not reach our payment provider, so nothing has been charged. "
+                "Try again in a few minutes."
+            )
         ) from error
     signup.checkout_session_id = session.id
     if getattr(session, "expires_at", None):
@@ -272,10 +276,13 @@ def signup_progress(signup: CouncilSignup, *, now: datetime | None = None) -> Pr
     if signup.status == SignupStatus.READY and site_answers(signup.tenant):
         return Progress(
             state="ready",
-            heading="Your site is ready",
+            heading=_("Your site is ready"),
             message=(
-                f"We have emailed {signup.officer_email} an invitation. Open it to choose a"
-                " password and sign in as the council's first officer."
+                _(
+                    "We have emailed %(officer_email)s an invitation. Open it to choose a "
+                    "password and sign in as the council's first officer."
+                )
+                % {"officer_email": signup.officer_email}
             ),
             steps=_steps(3),
             links=[("Go to your new site", signup.tenant.build_url("/"))],
@@ -283,17 +290,20 @@ def signup_progress(signup: CouncilSignup, *, now: datetime | None = None) -> Pr
     if signup.status in (SignupStatus.PAID, SignupStatus.READY):
         return Progress(
             state="making",
-            heading="Payment received. We are making your site",
-            message="This usually takes less than a minute. You can keep this page open.",
+            heading=_("Payment received. We are making your site"),
+            message=_("This usually takes less than a minute. You can keep this page open."),
             steps=_steps(1),
         )
     if signup.status == SignupStatus.FAILED:
         return Progress(
             state="failed",
-            heading="We could not make your site",
+            heading=_("We could not make your site"),
             message=(
-                f"Your payment is safe. Email {contact} and quote reference {signup.public_id}:"
-                " the platform team will finish setting up your site."
+                _(
+                    "Your payment is safe. Email %(contact)s and quote reference %(public_id)s: "
+                    "the platform team will finish setting up your site."
+                )
+                % {"contact": contact, "public_id": signup.public_id}
             ),
             steps=_steps(1),
             links=[(f"Email {contact}", f"mailto:{contact}")],
@@ -301,17 +311,19 @@ def signup_progress(signup: CouncilSignup, *, now: datetime | None = None) -> Pr
     if signup.status == SignupStatus.EXPIRED or signup.expires_at <= now:
         return Progress(
             state="expired",
-            heading="This sign up was not completed",
+            heading=_("This sign up was not completed"),
             message=(
-                "The payment page was closed or timed out, so nothing has been charged and no"
-                " site was made. You can start again."
+                _(
+                    "The payment page was closed or timed out, so nothing has been charged and no"
+                    " site was made. You can start again."
+                )
             ),
             links=[("Start again", f"/signup/?again={signup.public_id}")],
         )
     return Progress(
         state="waiting",
-        heading="Waiting for your payment to be confirmed",
-        message="This page will update when the payment is confirmed.",
+        heading=_("Waiting for your payment to be confirmed"),
+        message=_("This page will update when the payment is confirmed."),
         steps=_steps(0),
     )
 
