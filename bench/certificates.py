@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.local")
@@ -35,10 +33,10 @@ from django_tenants.utils import tenant_context  # noqa: E402
 from accreditation.enums import ApplicationStatus  # noqa: E402
 from accreditation.models import Application, Award, AwardLevel, Round  # noqa: E402
 from accreditation.services.documents import make_award_documents  # noqa: E402
+from bench._councils import drop_council, fresh_council  # noqa: E402
 from charters.models import CharterVersion, Organisation  # noqa: E402
 from charters.validators import name_key  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
-from tenants.services import ensure_platform, provision_tenant  # noqa: E402
 
 SLUG = "bench-certificates"
 SIZES = [int(n) for n in os.environ.get("BENCH_CERTIFICATES", "100,1000").split(",")]
@@ -117,20 +115,8 @@ def child(first: int, last: int) -> None:
     )
 
 
-def drop(tenant: Tenant) -> None:
-    with tenant_context(tenant):
-        folder = Award._meta.get_field("certificate").storage.path("")
-    shutil.rmtree(folder, ignore_errors=True)
-    tenant.delete(force_drop=True)
-
-
 def main() -> int:
-    ensure_platform()
-    for stale in Tenant.objects.filter(slug=SLUG):
-        drop(stale)
-    # The first officer's invitation is written but not queued: this council is dropped at once.
-    with mock.patch("platform_.outbox.services.enqueue_on_commit"):
-        tenant = provision_tenant(name="Bench Certificates Council", slug=SLUG, officer_email=None)
+    tenant = fresh_council(name="Bench Certificates Council", slug=SLUG)
     failed = 0
     try:
         for size in SIZES:
@@ -140,7 +126,7 @@ def main() -> int:
             )
             failed |= result.returncode != 0
     finally:
-        drop(Tenant.objects.get(slug=SLUG))
+        drop_council(Tenant.objects.get(slug=SLUG))
     return 1 if failed else 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -34,12 +33,12 @@ from django_tenants.utils import tenant_context  # noqa: E402
 
 from accreditation.enums import EvidenceKind  # noqa: E402
 from accreditation.models import Application, Evidence, Round  # noqa: E402
+from bench._councils import drop_council, fresh_council  # noqa: E402
 from charters.models import CharterVersion, Organisation  # noqa: E402
 from platform_.exports.enums import ExportStatus  # noqa: E402
 from platform_.exports.models import DataExport  # noqa: E402
 from platform_.exports.services import build_export  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
-from tenants.services import ensure_platform, provision_tenant  # noqa: E402
 
 SLUG = "bench-export"
 SIZES_MB = [int(n) for n in os.environ.get("BENCH_EXPORT_MB", "16,512").split(",")]
@@ -103,19 +102,8 @@ def child(size_mb: int) -> None:
         export.file.delete(save=False)
 
 
-def drop(tenant: Tenant) -> None:
-    with tenant_context(tenant):
-        folder = DataExport._meta.get_field("file").storage.path("")
-    shutil.rmtree(folder, ignore_errors=True)
-    tenant.delete(force_drop=True)
-
-
 def main() -> int:
-    ensure_platform()
-    for stale in Tenant.objects.filter(slug=SLUG):
-        drop(stale)
-    with mock.patch("platform_.outbox.services.enqueue_on_commit"):
-        tenant = provision_tenant(name="Bench Export Council", slug=SLUG, officer_email=None)
+    tenant = fresh_council(name="Bench Export Council", slug=SLUG)
     failed = 0
     try:
         for size_mb in SIZES_MB:
@@ -125,7 +113,7 @@ def main() -> int:
             )
             failed |= result.returncode != 0
     finally:
-        drop(Tenant.objects.get(slug=SLUG))
+        drop_council(Tenant.objects.get(slug=SLUG))
     return 1 if failed else 0
 
 
