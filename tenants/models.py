@@ -122,6 +122,16 @@ class Tenant(TenantMixin):
     staff_hold = models.BooleanField(
         default=False, help_text="Suspended or closed by platform staff; billing cannot reopen it."
     )
+    # The council's sign-in rules for its officers and assessors (people who see evidence and
+    # decide awards). Read from the cached tenant, so enforcing them costs no query per request.
+    staff_must_use_sso = models.BooleanField(
+        default=False,
+        help_text="Officers and assessors must sign in with the council's own accounts (SSO).",
+    )
+    staff_must_use_2fa = models.BooleanField(
+        default=False,
+        help_text="Officers and assessors must use two-factor authentication.",
+    )
     # Set when a closed council's schema (and files) were dropped; the row stays as the record,
     # and keeps its slug from being taken by someone else.
     schema_dropped_at = models.DateTimeField(null=True, blank=True)
