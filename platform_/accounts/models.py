@@ -78,6 +78,20 @@ class InvitationQuerySet(models.QuerySet):
             expires_at__gt=timezone.now()
         )
 
+    def in_state(self, state: str):
+        """Invitations whose ``Invitation.state`` is ``state``, filtered in the database."""
+        if state == "pending":
+            return self.pending()
+        if state == "accepted":
+            return self.filter(accepted_at__isnull=False)
+        if state == "revoked":
+            return self.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+        if state == "expired":
+            return self.filter(
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now()
+            )
+        raise ValueError(f"unknown invitation state {state!r}")
+
 
 class Invitation(models.Model):
     """An invitation to join a tenant in a role; the email is its only copy of the link."""
@@ -124,6 +138,15 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} as {self.get_role_display()}"
+
+    @property
+    def state(self) -> str:
+        """For machines (the API): pending, accepted, revoked or expired."""
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "pending"
 
     @property
     def status(self) -> str:

@@ -251,13 +251,26 @@ class CouncilAwardSerializer(PublicAwardSerializer):
         ]
 
 
+INVITATION_STATES = ["pending", "accepted", "revoked", "expired"]
+
+
 class InvitationSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
+    state = serializers.ChoiceField(choices=INVITATION_STATES, read_only=True)
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "role", "has_lived_experience", "created_at", "expires_at"]
-        read_only_fields = ["id", "created_at", "expires_at"]
+        fields = [
+            "id",
+            "email",
+            "role",
+            "has_lived_experience",
+            "state",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+        ]
+        read_only_fields = ["id", "created_at", "expires_at", "accepted_at"]
         # The service finds an open invitation for the same email and role and renews it.
         extra_kwargs = {"email": {"validators": []}}
 

@@ -1,6 +1,8 @@
 """The endpoints for a council's own systems: a key of the council, its scope, and the same
 services and permissions as the officers' pages."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -29,6 +31,8 @@ READS = [
     "/api/v1/manage/applications/",
     "/api/v1/manage/awards/",
     "/api/v1/manage/exports/",
+    "/api/v1/manage/invitations/",
+    "/api/v1/manage/invitations/?state=pending",
 ]
 WRITES = [
     ("/api/v1/manage/invitations/", {"email": "new.assessor@alpha.test", "role": "assessor"}),
@@ -212,6 +216,48 @@ def test_inviting_goes_through_the_service_and_sends_the_email(
         assert list(
             AuditEvent.objects.filter(key=ApiEvent.KEY_WROTE).values_list("new_value", flat=True)
         ) == [{"method": "POST", "path": "/api/v1/manage/invitations/", "status": 201}]
+
+
+def test_invitations_are_listed_newest_first_with_their_state(tenant_a, client_a, read_key_a):
+    now = timezone.now()
+    with tenant_context(tenant_a):
+        for email, changes in [
+            ("accepted@alpha.test", {"accepted_at": now}),
+            ("revoked@alpha.test", {"revoked_at": now}),
+            ("expired@alpha.test", {"expires_at": now - timedelta(days=1)}),
+            ("pending@alpha.test", {}),
+        ]:
+            fields = {"expires_at": now + timedelta(days=14), **changes}
+            Invitation.objects.create(email=email, role=Role.ASSESSOR, **fields)
+
+    listed = client_a.get("/api/v1/manage/invitations/", **bearer(read_key_a)).json()
+    by_state = {
+        state: client_a.get(
+            f"/api/v1/manage/invitations/?state={state}", **bearer(read_key_a)
+        ).json()["results"]
+        for state in ["pending", "accepted", "revoked", "expired"]
+    }
+
+    assert [(row["email"], row["state"]) for row in listed["results"]] == [
+        ("pending@alpha.test", "pending"),
+        ("expired@alpha.test", "expired"),
+        ("revoked@alpha.test", "revoked"),
+        ("accepted@alpha.test", "accepted"),
+    ]
+    assert {state: [row["email"] for row in rows] for state, rows in by_state.items()} == {
+        "pending": ["pending@alpha.test"],
+        "accepted": ["accepted@alpha.test"],
+        "revoked": ["revoked@alpha.test"],
+        "expired": ["expired@alpha.test"],
+    }
+    assert "nonce" not in listed["results"][0]
+
+
+def test_an_unknown_invitation_state_is_a_problem(client_a, read_key_a):
+    response = client_a.get("/api/v1/manage/invitations/?state=lost", **bearer(read_key_a))
+
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"] == "application/problem+json"
 
 
 def test_an_invitation_with_a_bad_email_is_422_with_field_errors(client_a, write_key_a):

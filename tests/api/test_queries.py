@@ -1,10 +1,15 @@
 """List endpoints run the same pinned number of queries with one row and with many
 (pytest-django prints the SQL on a change)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters import public_cache
+from platform_.accounts.enums import Role
+from platform_.accounts.models import Invitation
 from tests.factories import (
     ApplicationFactory,
     AwardFactory,
@@ -29,6 +34,7 @@ QUERIES = {
     "/api/v1/manage/signatures/": 6,
     "/api/v1/manage/applications/": 5,
     "/api/v1/manage/awards/": 6,
+    "/api/v1/manage/invitations/": 5,
 }
 
 
@@ -41,17 +47,23 @@ EXPECTED_ROWS = {
     "/api/v1/manage/signatures/": lambda rows: rows,
     "/api/v1/manage/applications/": lambda rows: rows,
     "/api/v1/manage/awards/": lambda rows: (rows + 1) // 2,
+    "/api/v1/manage/invitations/": lambda rows: rows,
 }
 
 
 def add_rows(tenant, count: int) -> None:
     """``count`` signed schools with two pledges each, an application each, and an award for
-    the even ones."""
+    the even ones; and ``count`` invitations."""
     with tenant_context(tenant):
         for n in range(count):
             organisation = OrganisationFactory(name=f"School {n:03d}", lead=UserFactory())
             signature = SignatureFactory(organisation=organisation)
             PledgeFactory.create_batch(2, signature=signature)
+            Invitation.objects.create(
+                email=f"person{n:03d}@alpha.test",
+                role=Role.ASSESSOR,
+                expires_at=timezone.now() + timedelta(days=14),
+            )
             if n % 2 == 0:
                 AwardFactory(application__organisation=organisation)
             else:

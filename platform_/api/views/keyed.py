@@ -23,6 +23,7 @@ from accreditation.enums import ApplicationStatus
 from accreditation.models import Application, Award
 from charters import selectors as charter_selectors
 from charters.models import Pledge, Signature
+from platform_.accounts.models import Invitation
 from platform_.accounts.services import invite_person
 from platform_.api import serializers as shapes
 from platform_.api.base import KeyedApiView, TenantNamePagination, TenantNewestFirstPagination
@@ -159,7 +160,34 @@ class CouncilAwardListApiView(KeyedApiView):
         )
 
 
+class InvitationFilters(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=shapes.INVITATION_STATES,
+        required=False,
+        help_text="Only invitations in this state.",
+    )
+
+
 class InvitationApiView(KeyedApiView):
+    pagination_class = TenantNewestFirstPagination
+
+    @extend_schema(
+        summary="Invitations sent, newest first",
+        description="As the People page lists them: who was invited, in which role, and whether "
+        "they joined. The link itself is only ever in the invitation email.",
+        operation_id="manage_invitations_list",
+        parameters=[InvitationFilters, *PAGING],
+        responses={200: shapes.InvitationSerializer(many=True), **KEYED_PROBLEMS},
+        tags=TAGS,
+    )
+    def get(self, request):
+        filters = InvitationFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        invitations = Invitation.objects.all()
+        if "state" in filters.validated_data:
+            invitations = invitations.in_state(filters.validated_data["state"])
+        return _page(self, request, invitations, shapes.InvitationSerializer)
+
     @extend_schema(
         summary="Invite someone to the council (read-write key)",
         description="As the People page does: an email with a link is sent; an open "
