@@ -265,3 +265,16 @@ def test_the_deactivation_page_refuses_and_says_why(tenant_a, officer_a, client_
     assert "so you cannot turn it off" in response.content.decode()
     with tenant_context(tenant_a):
         assert Authenticator.objects.filter(user=officer_a).count() == 1
+
+
+def test_the_explanation_page_costs_a_fixed_number_of_queries(
+    tenant_a, officer_a, client_a, django_assert_num_queries
+):
+    require_two_factor(tenant_a)
+    login(client_a, tenant_a, officer_a)
+    client_a.get(REQUIRED)
+    # The schema, the person (the session is cached), their authenticator (asked once by the
+    # page: the allowed path skips the middleware's check) and the person's permissions (two:
+    # the header's links).
+    with django_assert_num_queries(5):
+        assert client_a.get(REQUIRED).status_code == 200
