@@ -24,3 +24,12 @@ class AccountsEvent(models.TextChoices):
     INVITATION_CREATED = "accounts.invitation.created", _("Invitation sent")
     INVITATION_REVOKED = "accounts.invitation.revoked", _("Invitation revoked")
     INVITATION_ACCEPTED = "accounts.invitation.accepted", _("Invitation accepted")
+    # The council's rule that officers and assessors use two-step sign-in (two_factor_rule.py).
+    TWO_FACTOR_REQUIRED = (
+        "accounts.two_factor.required",
+        _("Two-step sign-in required for officers and assessors"),
+    )
+    TWO_FACTOR_NOT_REQUIRED = (
+        "accounts.two_factor.not_required",
+        _("Two-step sign-in no longer required for officers and assessors"),
+    )

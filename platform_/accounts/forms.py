@@ -64,3 +64,17 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SignInRulesForm(forms.Form):
+    """The council's sign-in rules for officers and assessors (/manage/sign-in/)."""
+
+    staff_must_use_2fa = forms.BooleanField(
+        label=_("Officers and assessors must use two-step sign-in"),
+        help_text=_(
+            "Each time they sign in, they type a code from an app on their phone as well as "
+            "their password. Anyone who has not set it up is asked to, and cannot use the "
+            "officers' or assessors' pages until they have."
+        ),
+        required=False,
+    )

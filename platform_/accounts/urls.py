@@ -1,6 +1,6 @@
 from django.urls import path
 
-from platform_.accounts import views
+from platform_.accounts import two_factor_views, views
 
 app_name = "accounts"
 
@@ -16,5 +16,11 @@ urlpatterns = [
         "accounts/invitation/<str:token>/",
         views.AcceptInvitationView.as_view(),
         name="invitation.accept",
+    ),
+    path("manage/sign-in/", two_factor_views.SignInRulesView.as_view(), name="sign_in_rules"),
+    path(
+        "accounts/two-step-sign-in/",
+        two_factor_views.TwoFactorRequiredView.as_view(),
+        name="two_factor.required",
     ),
 ]

@@ -119,6 +119,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "tenants.middleware.TenantLifecycleMiddleware",
+    # After the tenant and the signed-in person: a council may require its officers and
+    # assessors to use two-step sign-in (platform_/accounts/two_factor.py).
+    "platform_.accounts.two_factor.TwoFactorRuleMiddleware",
 ]
 
 # --- Database -------------------------------------------------------------------------------------
@@ -183,6 +186,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CoCharter"
+# While a council requires two-step sign-in, its officers and assessors keep their last factor.
+MFA_ADAPTER = "platform_.accounts.two_factor.TwoFactorAdapter"
 SOCIALACCOUNT_PROVIDERS: dict = {}
 INVITATION_VALID_DAYS = 14
 

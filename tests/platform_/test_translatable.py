@@ -30,6 +30,7 @@ MODULES = [
     "accreditation/services/state.py",
     "accreditation/errors.py",
     "platform_/accounts/services.py",
+    "platform_/accounts/two_factor_rule.py",
     "platform_/exports/services.py",
     "platform_/billing/services/events.py",
     "platform_/billing/services/portal.py",
