@@ -197,7 +197,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Throttles on the project's own actions (platform_.ratelimit) ---------------------------------
+# --- Throttles on the project's own actions (platform_.ratelimit) --------------------------------
 # allauth's syntax: amount/period/per, per "user" (the signed-in person) or "ip" (their client).
 # Registering and asking to join are rare for a real person; the duplicate-name check and join
 # pages must not be a fast way to probe which organisations exist.
