@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # As the Dockerfile serves it.
-DOCKERFILE_OPTIONS = ["--workers", "3"]
+DOCKERFILE_OPTIONS = ["--config", "infra/gunicorn.conf.py", "--workers", "3"]
 
 
 def free_port() -> int:

@@ -6,9 +6,13 @@ a council to exist, nor touch Redis or PostgreSQL just to learn that the process
 - ``/healthz``: the process answers (liveness). Nothing else is checked.
 - ``/readyz``: it can serve (readiness): PostgreSQL answers a query. Redis is reported but does
   not make the process unready, since pages degrade to the database without it
-  (platform_/cache.py); a failing broker is not checked (queueing failures wait in the outbox).
-  Layers above add reports of their own (``register_readiness_report``; tenants adds whether new
-  councils can be cloned and whether the template is current): shown, never making it unready.
+  (platform_/cache.py). The Celery broker (``CELERY_BROKER_URL``, possibly another Redis) is
+  pinged with a short timeout and reported; it makes the process unready only with
+  ``READYZ_REQUIRES_BROKER``: every web pod shares the broker, so by default an outage of it
+  (background work delayed; what could not be queued waits in the outbox) does not take the
+  whole site out of service. Layers above add reports of their own
+  (``register_readiness_report``; tenants adds whether new councils can be cloned and whether
+  the template and its snapshot are current): shown, never making it unready.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ import json
 import logging
 from collections.abc import Callable
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+
+from platform_.broker import broker_client
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +62,21 @@ def _cache_answers() -> bool:
     return cache.get(PROBE_KEY) == 1
 
 
+def _broker_answers() -> bool:
+    try:
+        return bool(broker_client().ping())
+    except redis.RedisError:
+        logger.warning("readyz: the broker does not answer", exc_info=True)
+        return False
+
+
 def readiness() -> tuple[int, dict[str, str]]:
     database = _database_answers()
+    broker = _broker_answers()
     checks = {
         "database": "ok" if database else "unavailable",
         "cache": "ok" if _cache_answers() else "degraded",
+        "broker": "ok" if broker else "unavailable",
     }
     if database:
         for report in _reports:
@@ -66,7 +84,8 @@ def readiness() -> tuple[int, dict[str, str]]:
                 checks.update(report())
             except DatabaseError:
                 logger.warning("readyz: a report failed", exc_info=True)
-    return (200 if database else 503), checks
+    ready = database and (broker or not settings.READYZ_REQUIRES_BROKER)
+    return (200 if ready else 503), checks
 
 
 class HealthCheckMiddleware:

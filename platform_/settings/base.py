@@ -98,6 +98,7 @@ SKIP_PG_EXTRA_VALIDATION = True
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 
 MIDDLEWARE = [
+    "platform_.metrics.MetricsMiddleware",  # times every request; serves /metrics on any host
     # Probes answer on any host, before the tenant lookup (platform_/health.py).
     "platform_.health.HealthCheckMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
@@ -292,6 +293,10 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.Ema
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# A relay that wants a login (Kubernetes takes the password from its Secret; infra/k8s/).
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CoCharter <no-reply@cocharter.localhost>")
 # Where people write to the platform team: its own pages (a council's pages name the council's),
 # and when online sign up is off or a sign up failed.
@@ -495,6 +500,14 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+# --- Health and metrics (platform_.health, platform_.metrics; README "Health and metrics") --------
+# A broker outage delays background work (the outbox sweeps up what was not queued), so by default
+# /readyz reports it without taking every web pod out of service; set this to make it unready.
+READYZ_REQUIRES_BROKER = env.bool("READYZ_REQUIRES_BROKER", default=False)
+# /metrics answers a bearer token or an address in these networks (CIDR); with neither, it is off.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

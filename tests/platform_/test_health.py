@@ -1,6 +1,7 @@
 """/healthz and /readyz answer on any host, before the tenant lookup, from the real services."""
 
 import json
+import time
 
 import pytest
 from django.db import connection
@@ -55,3 +56,31 @@ def test_a_database_that_does_not_answer_makes_the_process_unready(
             connection.settings_dict.update(saved)
     assert response.status_code == 503
     assert json.loads(response.content)["database"] == "unavailable"
+
+
+def test_readiness_reports_the_broker_and_the_template(db):
+    response = Client(HTTP_HOST="unknown.test").get("/readyz")
+    assert response.status_code == 200
+    reported = json.loads(response.content)
+    assert set(reported) == {"database", "cache", "broker", "cloning", "template"}
+    assert reported["broker"] == "ok"
+
+
+def test_a_broker_outage_is_reported_without_making_the_process_unready(db, settings):
+    """Every web pod shares the broker: by default its outage must not empty the Service."""
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    response = Client(HTTP_HOST="localhost").get("/readyz")
+    assert response.status_code == 200
+    assert json.loads(response.content)["broker"] == "unavailable"
+
+
+def test_a_broker_outage_makes_the_process_unready_when_required(db, settings):
+    settings.READYZ_REQUIRES_BROKER = True
+    assert Client(HTTP_HOST="localhost").get("/readyz").status_code == 200
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    started = time.monotonic()
+    response = Client(HTTP_HOST="localhost").get("/readyz")
+    assert time.monotonic() - started < 2  # a short timeout, not kombu's retries
+    assert response.status_code == 503
+    reported = json.loads(response.content)
+    assert (reported["database"], reported["broker"]) == ("ok", "unavailable")

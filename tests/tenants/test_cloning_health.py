@@ -74,6 +74,7 @@ def test_readiness_reports_cloning_and_a_current_template(db):
     assert json.loads(response.content) == {
         "database": "ok",
         "cache": "ok",
+        "broker": "ok",
         "cloning": "ok",
         "template": "current",
     }
