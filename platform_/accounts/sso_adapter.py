@@ -16,8 +16,10 @@ Rules (README "Signing in with the council's own accounts"):
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.db import connection
 from django.shortcuts import render
 from django.utils import translation
@@ -60,14 +62,18 @@ class CouncilSocialAccountAdapter(DefaultSocialAccountAdapter):
         for address in sociallogin.email_addresses:
             address.verified = verified
         if not claims.get("email") or not verified:
-            raise ImmediateHttpResponse(
-                render(
-                    request,
-                    "accounts/sso/refused.html",
-                    {"email": claims.get("email", "")},
-                    status=403,
-                )
-            )
+            self._refuse(request, "accounts/sso/refused.html")
+        # Connecting a council account to the signed-in person (allauth's /accounts/3rdparty/)
+        # is matching too: only to the account with that same verified address.
+        if sociallogin.state.get("process") == AuthProcess.CONNECT and not (
+            EmailAddress.objects.filter(
+                user_id=request.user.pk, email__iexact=claims["email"], verified=True
+            ).exists()
+        ):
+            self._refuse(request, "accounts/sso/refused_connect.html")
+
+    def _refuse(self, request, template: str) -> None:
+        raise ImmediateHttpResponse(render(request, template, status=403))
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

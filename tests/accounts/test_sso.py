@@ -14,9 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from allauth.socialaccount.models import SocialApp
-from django.test import override_settings
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client, override_settings
 from django_tenants.utils import tenant_context
 
+from platform_.accounts.models import User
 from platform_.accounts.sso import (
     PROVIDER_ID,
     SSOEvent,
@@ -260,6 +262,17 @@ def test_a_suspended_council_cannot_change_sign_in(tenant_a, officer_a, client_a
         assert not SocialApp.objects.exists()
 
 
+def test_a_suspended_council_still_signs_people_in_with_its_provider(
+    tenant_a, officer_a, client_a, issuer
+):
+    configure(tenant_a, officer_a, issuer)
+    set_tenant_status(tenant_a, LifecycleStatus.SUSPENDED, acting_user=None)
+    response = client_a.post("/accounts/oidc/council/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{issuer}/authorize?")
+    assert "code_challenge=" in response["Location"]
+
+
 @pytest.mark.parametrize("with_provider", [False, True])
 def test_sso_page_query_count_is_pinned(
     with_provider, tenant_a, officer_a, client_a, issuer, django_assert_num_queries
@@ -320,8 +333,6 @@ def test_an_officer_signed_in_through_sso_requires_it_and_it_takes_effect_at_onc
     # The cached tenant was dropped on save: another officer's password session is refused
     # on its very next request.
     other = make_user(tenant_a, "officer2@alpha.test", is_council_officer=True)
-    from django.test import Client
-
     password_session = login(Client(HTTP_HOST="alpha.localhost"), tenant_a, other)
     response = password_session.get("/manage/")
     assert response.status_code == 302
@@ -426,3 +437,19 @@ def test_only_a_true_email_verified_claim_counts(claim, verified):
         {"email": "a@b.test"} if claim is None else {"email": "a@b.test", "email_verified": claim}
     )
     assert email_is_verified(claims) is verified
+
+
+def test_platform_staff_can_let_staff_use_passwords_again(platform_client, tenant_a, tenant_b):
+    User.objects.create_superuser("staff@platform.test", TEST_PASSWORD)
+    platform_client.login(username="staff@platform.test", password=TEST_PASSWORD)
+    require_sso(tenant_a)
+    response = platform_client.post(
+        "/admin/tenants/tenant/",
+        {"action": "stop_requiring_sso", ACTION_CHECKBOX_NAME: [tenant_a.pk, tenant_b.pk]},
+        follow=True,
+    )
+    assert "Alpha City Council: officers and assessors may use passwords again." in (
+        response.content.decode()
+    )
+    assert Tenant.objects.get(pk=tenant_a.pk).staff_must_use_sso is False
+    assert Tenant.objects.get(pk=tenant_b.pk).staff_must_use_sso is False

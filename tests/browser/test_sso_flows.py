@@ -225,3 +225,29 @@ def test_one_councils_provider_signs_nobody_into_another(
     assert social_accounts(beta, django_db_blocker) == [("officer@ssoalpha.test", "council")]
     with django_db_blocker.unblock(), tenant_context(beta):
         assert User.objects.get(email="officer@ssoalpha.test").roles == ["organisation_member"]
+
+
+def test_connecting_someone_elses_council_account_is_refused(
+    server_url, alpha, django_db_blocker, resolve_localhost
+):
+    base = base_of(server_url, alpha)
+    person(alpha, "member@ssoalpha.test", django_db_blocker, is_organisation_member=True)
+    with requests.Session() as session:
+        login_page = session.get(f"{base}/accounts/login/")
+        session.post(
+            f"{base}/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": hidden_fields(login_page.text)["csrfmiddlewaretoken"],
+                "login": "member@ssoalpha.test",
+                "password": TEST_PASSWORD,
+            },
+        )
+        csrf = hidden_fields(session.get(f"{base}/accounts/3rdparty/").text)["csrfmiddlewaretoken"]
+        provider_page = session.post(
+            f"{base}/accounts/oidc/council/login/?process=connect",
+            data={"csrfmiddlewaretoken": csrf},
+        )
+        final = sign_in_at_provider(session, provider_page, "assessor")
+        assert final.status_code == 403
+        assert "someone else" in final.text
+    assert social_accounts(alpha, django_db_blocker) == []
