@@ -75,6 +75,14 @@ class CouncilSocialAccountAdapter(DefaultSocialAccountAdapter):
     def _refuse(self, request, template: str) -> None:
         raise ImmediateHttpResponse(render(request, template, status=403))
 
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        # A closed council still lets people sign in through its provider (officers fetch the
+        # export), but nobody new joins it then.
+        tenant = getattr(request, "tenant", None)
+        return bool(getattr(tenant, "accepts_new_people", False)) and super().is_open_for_signup(
+            request, sociallogin
+        )
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         user.full_name = (data.get("name") or "")[:150]

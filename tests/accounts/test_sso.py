@@ -453,3 +453,19 @@ def test_platform_staff_can_let_staff_use_passwords_again(platform_client, tenan
     )
     assert Tenant.objects.get(pk=tenant_a.pk).staff_must_use_sso is False
     assert Tenant.objects.get(pk=tenant_b.pk).staff_must_use_sso is False
+
+
+@pytest.mark.parametrize(
+    ("status", "open_"),
+    [
+        (LifecycleStatus.ACTIVE, True),
+        (LifecycleStatus.SUSPENDED, False),
+        (LifecycleStatus.CLOSED, False),
+    ],
+)
+def test_nobody_new_joins_through_sso_while_suspended_or_closed(tenant_a, rf, status, open_):
+    tenant_a.status = status
+    request = rf.get("/")
+    request.tenant = tenant_a
+    with tenant_context(tenant_a):
+        assert CouncilSocialAccountAdapter().is_open_for_signup(request, None) is open_
