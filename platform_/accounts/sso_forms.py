@@ -10,7 +10,8 @@ class SSOSettingsForm(forms.Form):
         max_length=500,
         assume_scheme="https",
         help_text=_(
-            "Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0. "
+            "Microsoft Entra ID: https://login.microsoftonline.com/ followed by your directory "
+            "(tenant) ID and /v2.0. "
             "Google Workspace: https://accounts.google.com."
         ),
         widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
