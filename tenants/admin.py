@@ -72,6 +72,7 @@ class TenantAdmin(TenantAdminMixin, admin.ModelAdmin):
         "staff_hold",
         "status_changed_at",
         "contact_email",
+        "staff_must_use_sso",
         "created_at",
     ]
     readonly_fields = [
@@ -79,6 +80,7 @@ class TenantAdmin(TenantAdminMixin, admin.ModelAdmin):
         "schema_name",
         "status",
         "staff_hold",
+        "staff_must_use_sso",
         "status_changed_at",
         "contact_email",
         "created_at",
@@ -93,7 +95,18 @@ class TenantAdmin(TenantAdminMixin, admin.ModelAdmin):
         _status_action(LifecycleStatus.ACTIVE, "Reactivate (active)", staff_hold=False),
         _status_action(LifecycleStatus.CLOSED, "Close (site answers 'gone')", staff_hold=True),
         "delete_data_now",
+        "stop_requiring_sso",
     ]
+
+    @admin.action(description="Let officers and assessors sign in with a password again (SSO)")
+    def stop_requiring_sso(self, request, queryset) -> None:
+        # The way back in when a council's own sign-in provider breaks while it requires it
+        # (platform_/accounts/sso_services.py keeps officers from locking themselves out, but a
+        # provider can still fail later). Saving drops the cached tenant (tenants/receivers.py).
+        for tenant in queryset.filter(staff_must_use_sso=True):
+            tenant.staff_must_use_sso = False
+            tenant.save(update_fields=["staff_must_use_sso"])
+            self.message_user(request, f"{tenant}: officers and assessors may use passwords again.")
 
     @admin.action(description="Delete data now (closed councils only; cannot be undone)")
     def delete_data_now(self, request, queryset) -> None:

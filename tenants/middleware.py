@@ -71,6 +71,8 @@ READ_ONLY_ALLOWED_PATHS = (
     "/accounts/logout/",
     "/accounts/2fa/authenticate/",
     "/accounts/password/reset/",
+    # Signing in with the council's own accounts (the button posts, the provider returns here).
+    "/accounts/oidc/",
     "/manage/export/",
     "/api/v1/manage/exports/",
 )

@@ -158,6 +158,11 @@ class Tenant(TenantMixin):
         return self.status in LifecycleStatus.read_only()
 
     @property
+    def accepts_new_people(self) -> bool:
+        """Whether new accounts may be made (not while suspended, nor once closed)."""
+        return self.status in LifecycleStatus.serving() and not self.is_read_only
+
+    @property
     def data_deletion_due(self):
         """When a closed council's schema and files are dropped (None unless closed)."""
         if self.status != LifecycleStatus.CLOSED or self.status_changed_at is None:

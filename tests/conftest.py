@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.fixtures.signups",
     "tests.fixtures.api",
     "tests.fixtures.webhooks",
+    "tests.fixtures.oidc",
 ]
 
 TENANT_A = {"name": "Alpha City Council", "slug": "alpha"}

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from platform_.accounts.sso_enforcement import refuse_non_sso_login
 from platform_.languages import supported
 from platform_.outbox.services import queue_rendered_email, sender_address
 from platform_.site_urls import own_hosts, rebase, site_host
@@ -35,6 +36,13 @@ class TenantAccountAdapter(DefaultAccountAdapter):
         # Their verification email, and every later one, in the language they signed up in.
         user.language = supported(translation.get_language())
         return super().save_user(request, user, form, commit=commit)
+
+    def pre_login(self, request, user, **kwargs):
+        response = super().pre_login(request, user, **kwargs)
+        if response is None:
+            # "Officers and assessors must sign in with the council's accounts".
+            response = refuse_non_sso_login(request, user, signal_kwargs=kwargs["signal_kwargs"])
+        return response
 
     def get_from_email(self):
         return sender_address()

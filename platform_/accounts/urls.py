@@ -1,6 +1,6 @@
 from django.urls import path
 
-from platform_.accounts import two_factor_views, views
+from platform_.accounts import sso_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,7 @@ urlpatterns = [
         views.RevokeInvitationView.as_view(),
         name="invitation.revoke",
     ),
+    path("manage/sso/", sso_views.SSOSettingsView.as_view(), name="sso"),
     path(
         "accounts/invitation/<str:token>/",
         views.AcceptInvitationView.as_view(),

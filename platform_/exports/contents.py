@@ -307,9 +307,12 @@ EXCLUDED: dict[str, str] = {
     "webhooks.WebhookAttempt": "what the council's own systems answered to each webhook",
     "account.EmailConfirmation": "email verification keys (secrets)",
     "mfa.Authenticator": "two-factor secrets and recovery codes",
-    "socialaccount.SocialApp": "not used: no social sign-in; would hold client secrets",
-    "socialaccount.SocialAccount": "not used: no social sign-in",
-    "socialaccount.SocialToken": "not used: no social sign-in; would hold access tokens",
+    "socialaccount.SocialApp": "the council's sign-in provider: holds its client secret (its"
+    " changes, without the secret: audit_events)",
+    "socialaccount.SocialAccount": "links to accounts in the council's own directory: identifiers"
+    " and claims of that directory, of no use outside the site",
+    "socialaccount.SocialToken": "not stored (SOCIALACCOUNT_STORE_TOKENS is off); would hold"
+    " access tokens",
     "exports.DataExport": "the exports themselves: their zips hold this very data",
     # platform_.api sits above this package (it calls the export's services), so its models are
     # named here, not imported; their making and revoking are in audit_events.

@@ -72,6 +72,8 @@ TENANT_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    # Each council's own OpenID Connect provider (platform_/accounts/sso.py); no tables.
+    "allauth.socialaccount.providers.openid_connect",
     "charters",
     "accreditation",
     "platform_.exports",
@@ -119,6 +121,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: signs out officers and assessors whose session did not come through the
+    # council's own sign-in when the council requires it (platform_/accounts/sso_enforcement.py).
+    "platform_.accounts.sso_enforcement.StaffSSOMiddleware",
+    # The sign-in page's SSO button may lead to the council's provider (form-action).
+    "platform_.accounts.sso_csp.SSOFormActionMiddleware",
     "tenants.middleware.TenantLifecycleMiddleware",
     # After the tenant and the signed-in person: a council may require its officers and
     # assessors to use two-step sign-in (platform_/accounts/two_factor.py).
@@ -190,6 +197,15 @@ MFA_TOTP_ISSUER = "CoCharter"
 # While a council requires two-step sign-in, its officers and assessors keep their last factor.
 MFA_ADAPTER = "platform_.accounts.two_factor.TwoFactorAdapter"
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# Each council's own OpenID Connect provider, kept in its schema (platform_/accounts/sso.py).
+# People are matched by a verified email only; the adapter refuses an unverified one.
+SOCIALACCOUNT_ADAPTER = "platform_.accounts.sso_adapter.CouncilSocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Issuer URLs officers enter must be https on public addresses; development and tests run a
+# provider on localhost.
+SSO_ALLOW_LOCAL_ISSUERS = env.bool("SSO_ALLOW_LOCAL_ISSUERS", default=False)
 INVITATION_VALID_DAYS = 14
 
 AUTH_PASSWORD_VALIDATORS = [

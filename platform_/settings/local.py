@@ -21,3 +21,5 @@ STORAGES = {
 # Webhook receivers on this machine (http://localhost:...) are allowed in development only.
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=True)
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)
+# A development OpenID Connect provider may run on localhost (platform_/accounts/sso.py).
+SSO_ALLOW_LOCAL_ISSUERS = env.bool("SSO_ALLOW_LOCAL_ISSUERS", default=True)

@@ -53,3 +53,7 @@ if WEBHOOKS_ALLOW_HTTP or WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
         "WEBHOOKS_ALLOW_HTTP and WEBHOOKS_ALLOW_PRIVATE_ADDRESSES are for development and tests"
         " only."
     )
+
+# --- SSO: officers may point the platform only at https issuers on public addresses -------------
+if SSO_ALLOW_LOCAL_ISSUERS:
+    raise ImproperlyConfigured("SSO_ALLOW_LOCAL_ISSUERS is for development and tests only.")

@@ -49,3 +49,6 @@ WEBHOOKS_ALLOW_HTTP = True
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
 WEBHOOKS_CONNECT_TIMEOUT = 1.0
 WEBHOOKS_READ_TIMEOUT = 1.0
+
+# --- SSO: the tests' OpenID Connect provider listens on 127.0.0.1 (tests/oidc_provider) ---------
+SSO_ALLOW_LOCAL_ISSUERS = True

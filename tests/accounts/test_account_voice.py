@@ -24,12 +24,14 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.core import mail
 from django_tenants.utils import tenant_context
 
 from platform_.accounts import services as account_services
 from platform_.accounts.enums import Role
+from platform_.accounts.sso import PROVIDER, PROVIDER_ID
 from tenants.services import update_contact_email
 from tests.helpers import TEST_PASSWORD, login, make_user
 from tests.urlconf import parameters, tenant_routes
@@ -166,12 +168,21 @@ def route_values(tenant_a, officer_a, person_a):
             "new.assessor@alpha.test", role=Role.ASSESSOR, acting_user=officer_a
         )
         token = account_services.invitation_token(invitation)
+        # The council's own sign-in provider, so its pages (/accounts/oidc/...) render for real.
+        SocialApp.objects.create(
+            provider=PROVIDER,
+            provider_id=PROVIDER_ID,
+            name="Sign in with Alpha account",
+            client_id="alpha-client",
+            settings={"server_url": "http://127.0.0.1:9", "enabled": True},
+        )
         # In the tenant: making a reset token looks up (and may write) the user's addresses.
         return {
             "key": EmailConfirmationHMAC(unverified).key,
             "uidb36": user_pk_to_url_str(person_a),
             "token": token,
             "reset_key": default_token_generator.make_token(person_a),
+            "provider_id": PROVIDER_ID,
         }
 
 

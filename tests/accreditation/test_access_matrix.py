@@ -212,6 +212,8 @@ NOT_APPLICATION_DATA = {
     "language": "a language code (the switcher sets a cookie and redirects), no row",
     "account_confirm_email": "allauth's email confirmation key",
     "account_reset_password_from_key": "allauth's password reset key",
+    "openid_connect_login": "the council's own sign-in provider (a fixed id, this schema's row)",
+    "openid_connect_callback": "its callback: a code and state for this council's session only",
 }
 
 STATES = [

@@ -78,6 +78,10 @@ OBJECT_KWARGS = {
 }
 # Signed tokens and keys, not rows: nothing of another tenant can sit at the same value.
 TOKENS = {"accounts:invitation.accept", "account_confirm_email", "account_reset_password_from_key"}
+# The council's own sign-in provider: one fixed id, looked up in the current schema only
+# (tests/accounts/test_sso.py and tests/browser/test_sso_flows.py try it across councils).
+OBJECT_KWARGS["openid_connect_login"] = lambda w: {"provider_id": "council"}
+OBJECT_KWARGS["openid_connect_callback"] = lambda w: {"provider_id": "council"}
 # Pages about a row that show none of its words: the template's draft charter (the same words
 # in both tenants) and the confirmation forms for submitting and withdrawing an application.
 SHOW_NO_WORDS = {
