@@ -34,11 +34,31 @@ def _claims(sociallogin) -> dict:
     return data.get("userinfo") or data.get("id_token") or data
 
 
-def email_is_verified(claims: dict) -> bool:
-    """True only for a boolean true (or the string "true" some providers send): a missing claim,
-    "false", or anything else is not verified."""
-    verified = claims.get("email_verified")
-    return verified is True or (isinstance(verified, str) and verified.lower() == "true")
+# Microsoft Entra ID's issuers (https://login.microsoftonline.com/<directory id>/v2.0).
+ENTRA_ISSUER_PREFIX = "https://login.microsoftonline.com/"
+
+
+def _is_true(value) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def email_is_verified(claims: dict, id_token: dict | None = None) -> bool:
+    """True only for an ``email_verified`` claim of boolean true (or the string "true" some
+    providers send): "false", or anything else, is not verified.
+
+    Entra ID never sends ``email_verified`` for work accounts. In its place, and only when the
+    claim is absent, Entra's optional ID-token claim ``xms_edov`` ("email domain owner
+    verified": the directory owns the address's domain) counts, read from an ID token that
+    Entra itself issued (its ``iss``, checked against the council's issuer when the token was
+    decoded). That is Microsoft's own advice for trusting ``email``, and still no unverified
+    claim is believed: an Entra token without ``xms_edov`` (the app registration must add it)
+    is refused like any other."""
+    if "email_verified" in claims:
+        return _is_true(claims["email_verified"])
+    token = id_token or {}
+    return str(token.get("iss", "")).startswith(ENTRA_ISSUER_PREFIX) and _is_true(
+        token.get("xms_edov")
+    )
 
 
 class CouncilSocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -57,7 +77,7 @@ class CouncilSocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request, sociallogin) -> None:
         claims = _claims(sociallogin)
-        verified = email_is_verified(claims)
+        verified = email_is_verified(claims, (sociallogin.account.extra_data or {}).get("id_token"))
         # allauth copies the claim as it came, and the string "false" would count as true there.
         for address in sociallogin.email_addresses:
             address.verified = verified

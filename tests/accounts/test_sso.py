@@ -439,6 +439,28 @@ def test_only_a_true_email_verified_claim_counts(claim, verified):
     assert email_is_verified(claims) is verified
 
 
+ENTRA = "https://login.microsoftonline.com/6f1c2a9e-0000-4000-8000-000000000001/v2.0"
+
+
+@pytest.mark.parametrize(
+    ("claims", "id_token", "verified"),
+    [
+        # Entra ID sends no email_verified for work accounts; its xms_edov stands in.
+        ({"email": "a@b.test"}, {"iss": ENTRA, "xms_edov": True}, True),
+        ({"email": "a@b.test"}, {"iss": ENTRA, "xms_edov": "true"}, True),
+        ({"email": "a@b.test"}, {"iss": ENTRA, "xms_edov": False}, False),
+        ({"email": "a@b.test"}, {"iss": ENTRA}, False),  # the optional claim not added
+        # Only from an Entra issuer, and never over an email_verified that says no.
+        ({"email": "a@b.test"}, {"iss": "https://idp.example", "xms_edov": True}, False),
+        ({"email": "a@b.test", "email_verified": False}, {"iss": ENTRA, "xms_edov": True}, False),
+    ],
+)
+def test_entras_domain_owner_claim_counts_only_where_email_verified_is_absent(
+    claims, id_token, verified
+):
+    assert email_is_verified(claims, id_token) is verified
+
+
 def test_platform_staff_can_let_staff_use_passwords_again(platform_client, tenant_a, tenant_b):
     User.objects.create_superuser("staff@platform.test", TEST_PASSWORD)
     platform_client.login(username="staff@platform.test", password=TEST_PASSWORD)
