@@ -36,6 +36,10 @@ def drop_councils(tenants) -> int:
     tenants = list(tenants)
     if not tenants:
         return 0
+    # On a connection of its own: one that made or read many councils caches every relation it
+    # opened, and each commit that drops relations then walks that whole cache (measured at
+    # 1,000 councils: 1.25 drops a second on the bench's connection, 2.25 on a fresh one).
+    connection.close()
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(
