@@ -131,24 +131,34 @@ def test_reference_table_candidates_are_keyed_and_reference_only_each_other(db, 
     assert f"`{table}`" in SCALING_MD.read_text()
 
 
-def test_tenant_tables_are_kinds_citus_can_distribute(db):
-    """No inheritance, foreign tables or extension-owned tables in a tenant schema; every table
-    keyed, so a council can be moved between nodes by logical replication without blocking."""
-    schemas = tenant_schemas()
+def undistributable_tables(schemas: list[str]) -> list[str]:
+    """Tables of ``schemas`` that Citus would not distribute, or could not move without blocking:
+    foreign tables, inheritance (partitions aside), partitions of another schema's table, tables
+    owned by an extension, and tables without a primary key."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT n.nspname || '.' || c.relname FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(%s) AND ("
-            " c.relkind = 'f' OR c.relispartition OR c.relkind = 'p'"
-            " OR EXISTS (SELECT 1 FROM pg_inherits i"
-            "   WHERE i.inhrelid = c.oid OR i.inhparent = c.oid)"
+            " c.relkind = 'f'"
+            " OR EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class child ON child.oid = i.inhrelid"
+            "   JOIN pg_class parent ON parent.oid = i.inhparent"
+            "   WHERE (i.inhrelid = c.oid OR i.inhparent = c.oid) AND (NOT child.relispartition"
+            "   OR child.relnamespace <> parent.relnamespace))"
             " OR (c.relkind = 'r' AND NOT EXISTS ("
             "   SELECT 1 FROM pg_constraint p WHERE p.conrelid = c.oid AND p.contype = 'p'))"
             " OR EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-            "   AND d.objid = c.oid AND d.deptype = 'e'))",
+            "   AND d.objid = c.oid AND d.deptype = 'e')) ORDER BY 1",
             [schemas],
         )
-        assert cursor.fetchall() == []
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_tenant_tables_are_kinds_citus_can_distribute(db):
+    """Every table of the template and the councils can be distributed, and moved between nodes
+    by logical replication without blocking its writes (it has a primary key)."""
+    schemas = tenant_schemas()
+    assert undistributable_tables(schemas) == []
+    with connection.cursor() as cursor:
         # Extensions live in their own regular schema (never distributed), not in a tenant's.
         cursor.execute(
             "SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
@@ -157,6 +167,20 @@ def test_tenant_tables_are_kinds_citus_can_distribute(db):
         )
         assert cursor.fetchall() == []
     assert EXTENSIONS_SCHEMA not in schemas
+
+
+def test_the_check_finds_inheritance_and_unkeyed_tables(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE t_alpha.scaling_parent (id bigint PRIMARY KEY);"
+            "CREATE TABLE t_alpha.scaling_child (note text) INHERITS (t_alpha.scaling_parent);"
+            "CREATE TABLE t_beta.scaling_unkeyed (note text);"
+        )
+    assert undistributable_tables(tenant_schemas()) == [
+        "t_alpha.scaling_child",
+        "t_alpha.scaling_parent",
+        "t_beta.scaling_unkeyed",
+    ]
 
 
 # --- code: SQL that names other schemas ---------------------------------------------------------
