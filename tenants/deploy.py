@@ -39,6 +39,12 @@ from tenants.services import ensure_platform
 
 logger = logging.getLogger(__name__)
 
+# Councils whose migration logs one query reads. A query locks every table it reads until it
+# ends, and all sessions share one lock table (max_locks_per_transaction x max_connections: 6,400
+# slots by default), so a single UNION over about 6,000 councils would fail with "out of shared
+# memory" (infra/SCALING.md). Chunks of this size keep a deploy to a few queries.
+SCHEMAS_PER_QUERY = 500
+
 EXECUTOR_CODENAME = "cocharter"
 
 Migration = tuple[str, str]
@@ -80,12 +86,14 @@ def recorded_migrations(schemas: Iterable[str]) -> dict[str, set[Migration]]:
         if not with_table:
             return recorded
         quote = connection.ops.quote_name
-        union = " UNION ALL ".join(
-            f"SELECT %s, app, name FROM {quote(schema)}.django_migrations" for schema in with_table
-        )
-        cursor.execute(union, with_table)
-        for schema, app, name in cursor.fetchall():
-            recorded[schema].add((app, name))
+        for start in range(0, len(with_table), SCHEMAS_PER_QUERY):
+            chunk = with_table[start : start + SCHEMAS_PER_QUERY]
+            union = " UNION ALL ".join(
+                f"SELECT %s, app, name FROM {quote(schema)}.django_migrations" for schema in chunk
+            )
+            cursor.execute(union, chunk)
+            for schema, app, name in cursor.fetchall():
+                recorded[schema].add((app, name))
     return recorded
 
 

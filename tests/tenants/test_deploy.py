@@ -163,3 +163,19 @@ def test_a_failing_council_makes_the_command_fail_naming_it(committed, capsys):
     assert str(failure.value) == f"Migrating failed in 1 schema(s): {broken}"
     assert f"{broken}: migration failed" in capsys.readouterr().err
     assert deploy.split_up_to_date([healthy]) == ([healthy], [])
+
+
+def test_migration_logs_are_read_in_chunks_so_one_query_never_locks_every_council(
+    db, monkeypatch, django_assert_num_queries
+):
+    # A query holds a lock per table it reads; one UNION over thousands of councils would
+    # overflow the shared lock table. In chunks, the answer is the same.
+    schemas = [TEMPLATE_SCHEMA_NAME, "t_alpha", "t_beta"]
+    whole = deploy.recorded_migrations(schemas)
+    monkeypatch.setattr(deploy, "SCHEMAS_PER_QUERY", 2)
+
+    with django_assert_num_queries(3):  # which schemas have the table, then two chunks
+        chunked = deploy.recorded_migrations(schemas)
+
+    assert chunked == whole
+    assert all(whole[schema] for schema in schemas)
