@@ -24,6 +24,12 @@ def current_version() -> CharterVersion | None:
     )
 
 
+def current_version_number() -> CharterVersion | None:
+    """The latest published version's key and number only (no principles): for pages that say
+    which version is current, such as the organisation hub."""
+    return CharterVersion.objects.published().order_by("-number").only("pk", "number").first()
+
+
 def is_on_register(organisation: Organisation) -> bool:
     """Whether the public register shows this organisation (see _listed)."""
     return Organisation.objects.filter(_listed(), pk=organisation.pk).exists()

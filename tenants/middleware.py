@@ -54,6 +54,23 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         _local[hostname] = (now + LOCAL_TIMEOUT, tenant)
         return tenant
 
+    def process_request(self, request):
+        # django-tenants forgets, on every request, the search_path it set on this persistent
+        # connection, so each request began with a `SET search_path` round trip even when the
+        # connection was already on this council's schema (a sync worker serves one request at
+        # a time). What it set is remembered across requests now, and kept when it is exactly
+        # what this request needs. A connection closed or rolled back in between has forgotten
+        # it already (the backend clears it then), so it is set again there.
+        already_set = connection.search_path_set_schemas
+        response = super().process_request(request)
+        if (
+            already_set
+            and connection.connection is not None
+            and already_set == connection._get_cursor_search_paths()
+        ):
+            connection.search_path_set_schemas = already_set
+        return response
+
 
 def forget_cached_hosts(hostnames) -> None:
     hostnames = list(hostnames)

@@ -49,7 +49,7 @@ class OrganisationHubView(RoleRequiredMixin, TemplateView):
             "pending": Membership.objects.filter(
                 user=user, status=MembershipStatus.REQUESTED
             ).select_related("organisation"),
-            "current": selectors.current_version(),
+            "current": selectors.current_version_number(),
         }
 
 
