@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
+from tenants.models import Tenant
 from tests.factories import OrganisationFactory, SignatureFactory
 from tests.fixtures.charters import publish_current_draft
+from tests.helpers import login
 
 
 def sets_and_page(client, path="/register/") -> tuple[list[str], str]:
@@ -57,3 +59,26 @@ def test_a_schema_switch_inside_a_request_or_between_sets_it_again(tenant_a, pub
     again, _ = sets_and_page(client_a)
 
     assert again == [f'SET search_path = "{tenant_a.schema_name}","public","extensions"']
+
+
+def test_a_council_looked_up_in_the_public_schema_gets_its_schema_set_again(
+    tenant_a, officer_a, client_a
+):
+    """Not cached (saving the council forgot it, in the request before): the lookup left the
+    connection on public, where the platform's own users live. The signed-in officer must be
+    read from the council's schema."""
+    login(client_a, tenant_a, officer_a)
+    sets_and_page(client_a, "/manage/")
+    saved = client_a.post("/manage/contact/", {"contact_email": "charter@alpha.test"})
+    assert saved.status_code == 302
+    # A read on the connection as the request left it: on the council's schema again, as it
+    # would be after any request that read something once the council was forgotten.
+    assert Tenant.objects.get(pk=tenant_a.pk).contact_email == "charter@alpha.test"
+
+    sets, page = sets_and_page(client_a, "/manage/")
+
+    assert sets == [
+        'SET search_path = "public","extensions"',
+        f'SET search_path = "{tenant_a.schema_name}","public","extensions"',
+    ]
+    assert "charter@alpha.test" in page  # signed in: read from the council's schema
