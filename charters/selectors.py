@@ -135,5 +135,18 @@ def organisations_of(user) -> QuerySet[Organisation]:
     )
 
 
+def hub_memberships(user) -> QuerySet[Membership]:
+    """The person's memberships the organisation hub shows, in one read: the active ones (their
+    organisations, with each one's latest signature and its version) and their requests to join,
+    by organisation name."""
+    return (
+        Membership.objects.filter(
+            user=user, status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED]
+        )
+        .select_related("organisation__current_signature__version")
+        .order_by("organisation__name", "-role", "created_at")
+    )
+
+
 def members_of(organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by("-role", "created_at")
