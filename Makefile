@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SERVICES := $(PY) infra/dev/services.py exec --
 export DJANGO_SETTINGS_MODULE ?= platform_.settings.local
 
-.PHONY: install assets run test bench lint format migrate messages messages-extract screenshots clean
+.PHONY: install assets run run-reload test bench lint format migrate messages messages-extract screenshots clean
 
 install: $(VENV)/.installed assets
 
@@ -32,8 +32,13 @@ static/build/.built: node_modules/.installed static/build.mjs $(wildcard static/
 	node static/build.mjs
 	touch $@
 
+# Web is gunicorn with the Dockerfile's options, as in production. `make run RELOAD=1` (or
+# `make run-reload`) serves with Django's runserver instead, restarting on every code change.
 run: install
-	$(SERVICES) $(PY) infra/dev/run.py
+	$(SERVICES) env RELOAD=$(RELOAD) $(PY) infra/dev/run.py
+
+run-reload: install
+	$(SERVICES) env RELOAD=1 $(PY) infra/dev/run.py
 
 test: install
 	$(SERVICES) env DJANGO_SETTINGS_MODULE=platform_.settings.test $(PY) -m pytest $(PYTEST_ARGS)

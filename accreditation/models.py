@@ -159,6 +159,15 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status in ApplicationStatus.editable_by_applicant()
 
+    @property
+    def status_label(self) -> str:
+        """What get_status_display says, for lists: Django's builds a dict of every choice on
+        each call, hashing (so translating) each label: a tenth of the officers' list's time."""
+        try:
+            return str(ApplicationStatus(self.status).label)
+        except ValueError:
+            return self.status
+
 
 class SelfAssessment(models.Model):
     """Where the organisation places itself on the Ladder of Co-production for a principle."""

@@ -24,6 +24,12 @@ def current_version() -> CharterVersion | None:
     )
 
 
+def current_version_number() -> CharterVersion | None:
+    """The latest published version's key and number only (no principles): for pages that say
+    which version is current, such as the organisation hub."""
+    return CharterVersion.objects.published().order_by("-number").only("pk", "number").first()
+
+
 def is_on_register(organisation: Organisation) -> bool:
     """Whether the public register shows this organisation (see _listed)."""
     return Organisation.objects.filter(_listed(), pk=organisation.pk).exists()
@@ -126,6 +132,19 @@ def organisations_of(user) -> QuerySet[Organisation]:
         )
         .select_related("current_signature__version")
         .order_by("name")
+    )
+
+
+def hub_memberships(user) -> QuerySet[Membership]:
+    """The person's memberships the organisation hub shows, in one read: the active ones (their
+    organisations, with each one's latest signature and its version) and their requests to join,
+    by organisation name."""
+    return (
+        Membership.objects.filter(
+            user=user, status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED]
+        )
+        .select_related("organisation__current_signature__version")
+        .order_by("organisation__name", "-role", "created_at")
     )
 
 

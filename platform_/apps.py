@@ -6,8 +6,9 @@ class PlatformConfig(AppConfig):
     label = "platform"
     verbose_name = "Platform"
 
-    def ready(self):
-        from platform_ import metrics  # noqa: PLC0415 -- needs settings, so not at import
+    def ready(self) -> None:
+        from platform_ import metrics, translation_memo  # noqa: PLC0415 -- needs settings
 
+        translation_memo.install()
         # Workers count task failures and retries for /metrics (platform_/metrics.py).
         metrics.connect_celery_signals()

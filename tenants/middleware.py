@@ -50,9 +50,31 @@ class CachedTenantMiddleware(TenantMainMiddleware):
                 .get(domain=hostname)
                 .tenant
             )
+            # That query moved the connection to the public schema (see process_request).
+            connection.tenant_looked_up_in_public = True
             cache.set(key, tenant, TENANT_BY_HOST_TIMEOUT)
         _local[hostname] = (now + LOCAL_TIMEOUT, tenant)
         return tenant
+
+    def process_request(self, request):
+        # django-tenants forgets, on every request, the search_path it set on this persistent
+        # connection, so each request began with a `SET search_path` round trip even when the
+        # connection was already on this council's schema (a sync worker serves one request at
+        # a time). What it set is remembered across requests now, and kept when it is exactly
+        # what this request needs. A connection closed or rolled back in between has forgotten
+        # it already (the backend clears it then), so it is set again there; so is one that
+        # looked this council up in the public schema just now (not cached), which left it there.
+        already_set = connection.search_path_set_schemas
+        connection.tenant_looked_up_in_public = False
+        response = super().process_request(request)
+        if (
+            already_set
+            and not connection.tenant_looked_up_in_public
+            and connection.connection is not None
+            and already_set == connection._get_cursor_search_paths()
+        ):
+            connection.search_path_set_schemas = already_set
+        return response
 
 
 def forget_cached_hosts(hostnames) -> None:

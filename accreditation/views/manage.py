@@ -1,6 +1,7 @@
 """Council officers: settings, levels, criteria, rounds; applications, assignment, decisions."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +165,10 @@ class RoundView(ModelFormView):
             setup.open_round(acting_user=self.request.user, **fields)
 
 
+# A page of the officers' list: its cost stays the same however many applications a council has.
+APPLICATIONS_PAGE_SIZE = 50
+
+
 class ApplicationListView(OfficerMixin, TemplateView):
     template_name = "accreditation/manage/applications.html"
 
@@ -171,11 +176,15 @@ class ApplicationListView(OfficerMixin, TemplateView):
         status = self.request.GET.get("status", "")
         if status not in ApplicationStatus.values:
             status = ""
+        paginator = Paginator(selectors.applications_for_officers(status), APPLICATIONS_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
         return {
             **super().get_context_data(**kwargs),
             "status": status,
             "statuses": ApplicationStatus.choices,
-            "applications": selectors.applications_for_officers(status),
+            "page": page,
+            "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2),
+            "query_string": f"status={status}" if status else "",
         }
 
 

@@ -42,14 +42,14 @@ class OrganisationHubView(RoleRequiredMixin, TemplateView):
     template_name = "charters/organisation/hub.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        memberships = list(selectors.hub_memberships(self.request.user))
         return {
             **super().get_context_data(**kwargs),
-            "organisations": selectors.organisations_of(user),
-            "pending": Membership.objects.filter(
-                user=user, status=MembershipStatus.REQUESTED
-            ).select_related("organisation"),
-            "current": selectors.current_version(),
+            "organisations": [
+                m.organisation for m in memberships if m.status == MembershipStatus.ACTIVE
+            ],
+            "pending": [m for m in memberships if m.status == MembershipStatus.REQUESTED],
+            "current": selectors.current_version_number(),
         }
 
 

@@ -1,5 +1,10 @@
 """`make run`: migrate, create the demo tenant once, then run web, worker and beat together.
 
+Web is served as in production: gunicorn, with the Dockerfile's options (GUNICORN_OPTIONS), so
+what a developer sees (and measures) is what the deployment runs; static files come from
+WhiteNoise, straight from static/build (no collectstatic). With RELOAD=1 (`make run-reload`) it
+is Django's runserver instead, which restarts itself when code changes.
+
 Started by infra/dev/services.py, so DATABASE_URL and REDIS_URL are already set. Without a
 STRIPE_SECRET_KEY it also runs the local fake Stripe server (infra/dev/fake_stripe.py) with the
 demo plans' prices, and points web, worker and beat at it: councils can sign up and "pay" at
@@ -10,6 +15,7 @@ minute) stops everything with a message saying which and why. Ctrl-C stops every
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -30,6 +36,33 @@ DEMO_PLANS_FILE = ROOT / "infra" / "dev" / "demo_plans.json"
 # Test values for the fake server only: never a real key.
 FAKE_STRIPE_SECRET_KEY = "sk_test_fake_local_development"  # noqa: S105 (fake server only)
 FAKE_STRIPE_WEBHOOK_SECRET = "whsec_fake_local_development"  # noqa: S105 (fake server only)
+
+
+# The Dockerfile's CMD after the application and its --bind (tests/reliability/
+# test_dev_supervisor.py fails when the two part ways).
+GUNICORN_OPTIONS = [
+    "--config",
+    "infra/gunicorn.conf.py",
+    "--workers",
+    "3",
+    "--access-logfile",
+    "-",
+]
+
+
+def web_command(port: str, environ: Mapping[str, str]) -> list[str]:
+    """gunicorn as the Dockerfile runs it on ``port``; runserver when RELOAD is set (not 0)."""
+    if environ.get("RELOAD", "") not in ("", "0"):
+        return [PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"]
+    return [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "platform_.wsgi:application",
+        "--bind",
+        f"0.0.0.0:{port}",
+        *GUNICORN_OPTIONS,
+    ]
 
 
 @dataclass
@@ -126,7 +159,7 @@ def main() -> int:
 
     processes = {
         **({"fake stripe": billing.command} if billing.command else {}),
-        "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{PORT}", "--noreload"],
+        "web": web_command(PORT, os.environ),
         "worker": [
             PYTHON,
             "-m",
@@ -152,8 +185,9 @@ def main() -> int:
             str(ROOT / ".data" / "celerybeat-schedule"),
         ],
     }
+    server = "runserver, reloading on changes" if "runserver" in processes["web"] else "gunicorn"
     print(
-        f"\nCoCharter is starting (web, worker, beat). Ctrl-C stops it.\n"
+        f"\nCoCharter is starting (web with {server}, worker, beat). Ctrl-C stops it.\n"
         f"  Platform:     http://localhost:{PORT}/  (staff admin at /admin/)\n"
         f"  Demo council: http://demo.localhost:{PORT}/\n"
         f"  Sign up a council: http://localhost:{PORT}/signup/\n"
@@ -171,6 +205,18 @@ class Child:
     process: subprocess.Popen | None = None
     restart_at: float | None = None
     restarts: deque[float] = field(default_factory=deque)
+
+
+def start(command: Sequence[str], cwd: Path) -> subprocess.Popen:
+    # Each child leads a process group of its own, stopped whole: runserver's reloader (and a
+    # gunicorn master) run the server in a process of their own, which would otherwise outlive
+    # them and keep the port.
+    return subprocess.Popen(command, cwd=cwd, start_new_session=True)
+
+
+def signal_group(process: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group has exited already
+        os.killpg(process.pid, signum)
 
 
 def supervise(
@@ -195,14 +241,14 @@ def supervise(
     stop = stop or threading.Event()
     try:
         for child in children:
-            child.process = subprocess.Popen(child.command, cwd=cwd)
+            child.process = start(child.command, cwd)
         while not stop.is_set():
             now = time.monotonic()
             for child in children:
                 if child.restart_at is not None:
                     if now >= child.restart_at:
                         print(f"[run] starting {child.name} again", file=sys.stderr, flush=True)
-                        child.process = subprocess.Popen(child.command, cwd=cwd)
+                        child.process = start(child.command, cwd)
                         child.restart_at = None
                     continue
                 code = child.process.poll()
@@ -239,12 +285,12 @@ def supervise(
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
         running = [c.process for c in children if c.process and c.process.poll() is None]
         for process in running:
-            process.send_signal(signal.SIGTERM)
+            signal_group(process, signal.SIGTERM)
         for process in running:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                process.kill()
+                signal_group(process, signal.SIGKILL)
                 process.wait()
 
 

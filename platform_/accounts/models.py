@@ -2,8 +2,9 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from platform_.accounts.enums import ROLE_FIELDS, Role
 
@@ -66,6 +67,31 @@ class User(AbstractUser):
     @property
     def roles(self) -> list[Role]:
         return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
+
+    # On a council's site, roles are flags on the person and `rules` decides (accounts/rules.py);
+    # nothing there grants Django's model permissions (no groups, no admin on a council's host).
+    # Yet every permission rules refuses (the navigation asks three on every page) fell through
+    # to ModelBackend, which read the person's and their groups' permissions: two queries on
+    # every signed-in page, always answering "none". Its per-person caches are filled with that
+    # answer up front instead. The platform host (public schema) keeps Django's permissions.
+
+    def _no_model_permissions_on_council_sites(self) -> None:
+        if not hasattr(self, "_perm_cache") and connection.schema_name != get_public_schema_name():
+            self._user_perm_cache = set()
+            self._group_perm_cache = set()
+            self._perm_cache = set()
+
+    def has_perm(self, perm, obj=None) -> bool:
+        self._no_model_permissions_on_council_sites()
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        self._no_model_permissions_on_council_sites()
+        return super().has_module_perms(app_label)
+
+    def get_all_permissions(self, obj=None) -> set[str]:
+        self._no_model_permissions_on_council_sites()
+        return super().get_all_permissions(obj)
 
 
 def _new_nonce() -> str:

@@ -18,6 +18,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# `make run` serves with gunicorn, which (unlike runserver) serves no static files itself:
+# WhiteNoise serves them straight from static/build, with DEBUG off too, no collectstatic.
+WHITENOISE_USE_FINDERS = True
 # Webhook receivers on this machine (http://localhost:...) are allowed in development only.
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=True)
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)

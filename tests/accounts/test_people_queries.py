@@ -11,7 +11,7 @@ from platform_.accounts.enums import Role
 from tests.factories import UserFactory
 from tests.helpers import login
 
-PEOPLE_PAGE_QUERIES = 6
+PEOPLE_PAGE_QUERIES = 3
 
 
 def add_people_and_invitations(tenant, officer, count: int) -> None:

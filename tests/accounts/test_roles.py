@@ -108,3 +108,19 @@ def test_navigation_shows_only_the_areas_a_role_may_use(tenant_a, client_a):
     assert 'href="/assess/"' in html
     assert 'href="/manage/"' not in html
     assert 'href="/org/"' in html  # anyone may register an organisation
+
+
+def test_permissions_refused_on_a_council_site_read_no_permission_tables(
+    tenant_a, django_assert_num_queries
+):
+    """Roles are flags: a permission rules refuses (the navigation asks three on every page) is
+    refused without reading Django's user and group permission tables."""
+    member = make_user(tenant_a, "member@alpha.test", is_organisation_member=True)
+    with tenant_context(tenant_a):
+        member = type(member).objects.get(pk=member.pk)
+        with django_assert_num_queries(0):
+            assert member.has_perm("tenant.manage") is False
+            assert member.has_perm("tenant.use_organisation_area") is True
+            assert member.has_perm("accounts.change_user") is False
+            assert member.get_all_permissions() == set()
+            assert member.has_module_perms("accounts") is False

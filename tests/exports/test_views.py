@@ -150,13 +150,14 @@ def test_the_list_page_makes_the_same_queries_for_one_export_and_many(
     with tenant_context(tenant_a):
         DataExport.objects.create(requested_by=officer_a, status=ExportStatus.FAILED)
     client_a.get("/manage/export/")  # warms the tenant and session caches
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):
         assert client_a.get("/manage/export/").status_code == 200
     with tenant_context(tenant_a):
         other = UserFactory(is_council_officer=True)
         for _ in range(5):
             DataExport.objects.create(requested_by=other, status=ExportStatus.FAILED)
-    with django_assert_num_queries(5):
+    client_a.get("/manage/export/")  # back on the council's schema after tenant_context
+    with django_assert_num_queries(2):
         assert client_a.get("/manage/export/").status_code == 200
 
 

@@ -106,8 +106,8 @@ def test_the_console_costs_the_same_queries_for_one_council_and_for_many(
     two = queries()
 
     assert (one[1], two[1]) == (1, 2)
-    # search_path, staff user, plans for the filter, two counts, the councils, their use (one).
-    assert (one[0], two[0]) == (7, 7), two[2]
+    # Staff user, plans for the filter, two counts, the councils, their use (one).
+    assert (one[0], two[0]) == (6, 6), two[2]
 
 
 def test_the_console_is_for_platform_staff_only(platform_client, tenant_a):

@@ -3,7 +3,9 @@ short-lived child processes standing in for them."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -121,3 +123,54 @@ def test_sigterm_stops_the_supervisor_and_every_child(tmp_path):
             supervisor.kill()
             supervisor.wait()
     assert not any(alive(pid) for pid in pids(web) + pids(worker))
+
+
+# Starts a grandchild (as runserver's reloader and gunicorn's master do), logs both pids, waits.
+PARENT = """
+import pathlib, subprocess, sys, time
+grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+pathlib.Path(sys.argv[1]).write_text(f"{grandchild.pid}\\n")
+time.sleep(120)
+"""
+
+
+def test_stopping_also_stops_what_a_child_started(tmp_path):
+    log = tmp_path / "grandchild"
+    stop = threading.Event()
+    supervisor = threading.Thread(
+        target=run.supervise,
+        args=({"web": [sys.executable, "-c", PARENT, str(log)]},),
+        kwargs={"cwd": ROOT, "poll": 0.05, "stop": stop},
+    )
+    supervisor.start()
+    try:
+        assert wait_for(lambda: pids(log) and alive(pids(log)[0]))
+    finally:
+        stop.set()
+        supervisor.join(timeout=30)
+
+    assert wait_for(lambda: not alive(pids(log)[0]), timeout=5)
+
+
+def test_make_run_serves_with_gunicorn_as_the_dockerfile_does():
+    command = run.web_command("8123", {})
+
+    assert command[:4] == [run.PYTHON, "-m", "gunicorn", "platform_.wsgi:application"]
+    assert command[4:6] == ["--bind", "0.0.0.0:8123"]
+    dockerfile = (ROOT / "infra" / "Dockerfile").read_text()
+    cmd = json.loads(re.search(r"^CMD (\[.*?\])", dockerfile, re.M | re.S)[1].replace("\\\n", ""))
+    assert cmd[:2] == ["gunicorn", "platform_.wsgi:application"]
+    assert cmd[2] == "--bind"
+    # Everything after the address is the same: workers, logging, and whatever is added later.
+    assert command[6:] == cmd[4:] == run.GUNICORN_OPTIONS
+    assert run.web_command("8123", {"RELOAD": "0"}) == command
+    assert run.web_command("8123", {"RELOAD": ""}) == command
+
+
+def test_make_run_reload_serves_with_runserver_which_reloads():
+    assert run.web_command("8123", {"RELOAD": "1"}) == [
+        run.PYTHON,
+        "manage.py",
+        "runserver",
+        "0.0.0.0:8123",
+    ]

@@ -142,10 +142,10 @@ def test_the_list_page_costs_the_same_queries_for_one_row_or_many(
         endpoint = make_endpoint(tenant_a, f"{receiver.url}/{number}")
         deliveries(tenant_a, endpoint, 2)
     officer_client.get("/manage/webhooks/")  # warm the session and tenant caches
-    # The same six for 1 or 20 endpoints: the signed-in person's session and user (the
+    # The same three for 1 or 20 endpoints: the signed-in person (the
     # project's middleware), the endpoints with their failure counts, the deliveries with their
     # endpoint.
-    with django_assert_num_queries(6, connection=connection):
+    with django_assert_num_queries(3, connection=connection):
         response = officer_client.get("/manage/webhooks/")
     assert response.status_code == 200
 
@@ -158,5 +158,5 @@ def test_the_endpoint_page_costs_the_same_queries_for_one_delivery_or_many(
     deliveries(tenant_a, endpoint, count)
     path = f"/manage/webhooks/{endpoint.pk}/"
     officer_client.get(path)
-    with django_assert_num_queries(6, connection=connection):
+    with django_assert_num_queries(3, connection=connection):
         assert officer_client.get(path).status_code == 200
