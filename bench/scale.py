@@ -3,8 +3,15 @@ latency at 10, 100 and 1,000 councils (BENCH_SCALE_MAX cuts the largest count; d
 
 Councils are made through the real provisioning service (tenants.services.provision_tenant, the
 template's DDL replayed). At each count N:
-- ``councils_N_provision_s_per_council``: the batch of BENCH_SCALE_BATCH (default 10) councils
-  that brings the count to N, timed on its own (not the cumulative average); ``_median_s`` too;
+- ``councils_N_provision_s_per_council``: provisioning as a sign up experiences it with spare
+  schemas on (tenants/spares.py): a spare is ready, so the council's schema is a rename. The
+  refill that made that spare (a full clone) ran just before, NOT timed: in production it runs
+  in a Celery task between sign ups, off the sign up's path. ``_median_s`` too;
+- ``councils_N_clone_s_per_council``: the same with spares off (SPARE_SCHEMAS=0): the cold clone
+  of the template, what every sign up paid before spares and still pays when none is ready (and
+  what the refill task pays, in the background). ``_clone_median_s`` too;
+  the last 2 x BENCH_SCALE_BATCH (default 10) councils that bring the count to N alternate the
+  two (BATCH of each, timed one by one, not the cumulative average);
 - ``councils_N_db_bytes_per_council``: the database's growth since the start, per council (the
   register council's organisations left out), catalog growth included;
 - ``councils_N_catalog_bytes``: pg_total_relation_size summed over pg_catalog's tables;
@@ -22,9 +29,10 @@ template's DDL replayed). At each count N:
 - ``councils_N_loadavg_1m``: the machine's load then (figures compare only at like loads).
 Then back to 10 (the others dropped), measured again as ``councils_10_again_*``: on a shared
 machine, how much of a difference is the load of the moment rather than the councils. Then
-``provision_ratio_1000_vs_10`` and ``register_p50_ratio``/``register_p99_ratio`` (against both
-10s) with the 1.5 target. Every council it made is dropped at the end, on failure and on Ctrl-C
-too (a batch of schemas per transaction, bench/_councils.py).
+``provision_ratio_1000_vs_10`` (with a spare), ``clone_ratio_1000_vs_10`` (without) and
+``register_p50_ratio``/``register_p99_ratio`` (against both 10s) with the 1.5 target. Every
+council and spare it made is dropped at the end, on failure and on Ctrl-C too (a batch of schemas
+per transaction, bench/_councils.py).
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ import django
 django.setup()
 
 import _councils  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
@@ -59,7 +68,8 @@ from charters.enums import OrganisationKind, SignatureAction  # noqa: E402
 from charters.models import Organisation, Pledge, Signature  # noqa: E402
 from charters.validators import name_key  # noqa: E402
 from platform_.accounts.models import User  # noqa: E402
-from tenants.models import Domain, Tenant  # noqa: E402
+from tenants import spares  # noqa: E402
+from tenants.models import Domain, SpareSchema, Tenant  # noqa: E402
 from tenants.schema_cloning import current_template_snapshot  # noqa: E402
 from tenants.services import ensure_platform, provision_tenant  # noqa: E402
 
@@ -73,8 +83,12 @@ TARGET = 1.5
 
 
 def provision(number: int) -> Tenant:
-    # The first officer's invitation is written as in production; its email is not queued.
-    with mock.patch("platform_.outbox.services.enqueue_on_commit"):
+    # The first officer's invitation is written as in production; its email is not queued, nor is
+    # the refill a handout queues (timed_provision refills itself, untimed).
+    with (
+        mock.patch("platform_.outbox.services.enqueue_on_commit"),
+        mock.patch("tenants.services.enqueue_on_commit"),
+    ):
         tenant = provision_tenant(
             name=f"Bench scale council {number}",
             slug=f"{PREFIX}{number:04d}",
@@ -82,6 +96,26 @@ def provision(number: int) -> Tenant:
         )
     connection.set_schema_to_public()
     return tenant
+
+
+def timed_provision(number: int, *, spare: bool) -> tuple[Tenant, float]:
+    """A council and the seconds its sign up waited. With ``spare``, one spare is made first
+    (the refill task's full clone, in the background in production) and left out of the time;
+    without, spares are off and the template is cloned on the sign up's path."""
+    settings.SPARE_SCHEMAS = 1 if spare else 0
+    try:
+        if spare:
+            spares.refill_spares()
+            if not SpareSchema.objects.exists():
+                raise RuntimeError("The refill made no spare schema")
+        started = time.perf_counter()
+        tenant = provision(number)
+        elapsed = time.perf_counter() - started
+        if spare and SpareSchema.objects.exists():
+            raise RuntimeError(f"{tenant.schema_name} was cloned, not given the spare")
+    finally:
+        settings.SPARE_SCHEMAS = 0
+    return tenant, elapsed
 
 
 def seed_register(tenant: Tenant) -> None:
@@ -263,30 +297,39 @@ def main() -> None:
     ensure_platform()
     current_template_snapshot()  # captured once, outside the timings
     _councils.drop_councils(Tenant.objects.filter(slug__startswith=PREFIX))  # an interrupted run's
+    spares.refill_spares()  # SPARE_SCHEMAS is 0 here: drops an interrupted run's spares
     # A first provisioning in a process pays for imports and per-process caches: not timed.
-    _councils.drop_councils([provision(9999)])
+    _councils.drop_councils(
+        [timed_provision(9998, spare=True)[0], timed_provision(9999, spare=False)[0]]
+    )
     councils: list[Tenant] = []
     made = 0  # councils provisioned so far (numbers their slugs)
     results: dict[str, dict[str, float]] = {}
     started_all = time.perf_counter()
 
-    def provision_up_to(count: int) -> list[float]:
-        """Councils up to ``count``, the last BATCH of them timed one by one."""
+    def provision_up_to(count: int) -> tuple[list[float], list[float]]:
+        """Councils up to ``count``; the last 2 x BATCH timed one by one, alternately given a
+        spare and cloned cold. Returns (times with a spare, cold clone times)."""
         nonlocal made
-        batch = []
+        with_spare, cold = [], []
         while len(councils) < count:
-            started = time.perf_counter()
-            councils.append(provision(made))
+            timed = len(councils) >= count - 2 * BATCH
+            spare = timed and (count - len(councils)) % 2 == 0
+            tenant, elapsed = timed_provision(made, spare=spare)
+            councils.append(tenant)
             made += 1
-            if len(councils) > count - BATCH:
-                batch.append(time.perf_counter() - started)
-        return batch
+            if timed:
+                (with_spare if spare else cold).append(elapsed)
+        return with_spare, cold
 
-    def checkpoint(label: str, batch: list[float], extra: dict[str, float]) -> None:
+    def checkpoint(label: str, batches: tuple[list[float], list[float]], extra) -> None:
         prefix = f"councils_{label}"
+        with_spare, cold = batches
         figures = {
-            "provision_s_per_council": sum(batch) / len(batch),
-            "provision_median_s": statistics.median(batch),
+            "provision_s_per_council": sum(with_spare) / len(with_spare),
+            "provision_median_s": statistics.median(with_spare),
+            "clone_s_per_council": sum(cold) / len(cold),
+            "clone_median_s": statistics.median(cold),
             **extra,
             "catalog_bytes": catalog_bytes(),
         }
@@ -321,6 +364,8 @@ def main() -> None:
             checkpoint(f"{COUNTS[0]}_again", provision_up_to(COUNTS[0]), {})
     finally:
         started = time.perf_counter()
+        settings.SPARE_SCHEMAS = 0
+        spares.refill_spares()  # drops any spare left
         _councils.drop_councils(Tenant.objects.filter(slug__startswith=PREFIX))
         print(f"cleanup_s={time.perf_counter() - started:.1f}", flush=True)
     low, high = str(COUNTS[0]), str(COUNTS[-1])
@@ -330,6 +375,7 @@ def main() -> None:
         tag = f"{high}_vs_{baseline_label}"
         for name, figure in (
             ("provision", "provision_s_per_council"),
+            ("clone", "clone_s_per_council"),
             ("register_p50", "register_p50_ms"),
             ("register_p99", "register_p99_ms"),
         ):

@@ -36,6 +36,7 @@ from django_tenants.utils import get_tenant_base_migrate_command_class
 from tenants.models import TEMPLATE_SCHEMA_NAME, Tenant
 from tenants.schema_cloning import SchemaCloneUnavailable, current_template_snapshot
 from tenants.services import ensure_platform
+from tenants.spares import drop_stale_spares
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class DeployReport:
     migrated: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     snapshot_current: bool = False
+    spares_dropped: int = 0
 
 
 def disk_migrations() -> set[Migration]:
@@ -203,7 +205,9 @@ def deploy_migrations(*, processes: int | None = None, verbosity: int = 1) -> De
 
     Side effects, in order: ``migrate_schemas --shared``; the platform rows and the template
     schema (``ensure_platform``); the template migrated; councils that lack a migration on disk
-    migrated in parallel (the rest skipped); the template snapshot captured for the new state.
+    migrated in parallel (the rest skipped); spare schemas of an older template state dropped;
+    the template snapshot captured for the new state. Spare schemas (no Tenant row) are never
+    migrated: they are dropped and cloned again.
     A failing council is reported in the result, not raised, so every other one is migrated.
     """
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
@@ -233,6 +237,9 @@ def deploy_migrations(*, processes: int | None = None, verbosity: int = 1) -> De
             report.migrated.append(schema)
     connection.set_schema_to_public()
     if not template_error:
+        # Spares cloned before these migrations must never become councils (take_spare would
+        # not hand them out anyway); the refill task makes new ones at the new state.
+        report.spares_dropped = drop_stale_spares()
         try:
             current_template_snapshot()
             report.snapshot_current = True

@@ -196,3 +196,19 @@ class TemplateSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Template snapshot {self.fingerprint[:12]}"
+
+
+class SpareSchema(models.Model):
+    """A council schema cloned ahead of need (``tenants.spares``), waiting to be renamed into a
+    new council's. Only handed out while ``fingerprint`` is the template's current one."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    # tenants.schema_cloning.template_fingerprint() when it was cloned: the migration state.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.schema_name

@@ -58,8 +58,11 @@ class SchemaCloneUnavailable(RuntimeError):
     """The template cannot be cloned faithfully here; the caller falls back to migrating."""
 
 
-def clone_template_schema(schema_name: str) -> None:
-    """Create ``schema_name`` as a copy of the template schema, inside the current transaction."""
+def clone_template_schema(schema_name: str) -> TemplateSnapshot:
+    """Create ``schema_name`` as a copy of the template schema, inside the current transaction.
+
+    Returns the snapshot replayed (its fingerprint is the migration state the copy is at).
+    """
     if not SCHEMA_NAME_PATTERN.match(schema_name):
         raise ValueError(f"Not a safe schema name: {schema_name!r}")
     snapshot = current_template_snapshot()
@@ -67,6 +70,7 @@ def clone_template_schema(schema_name: str) -> None:
     script = snapshot.sql.replace(TARGET_PLACEHOLDER, schema_name)
     with connection.cursor() as cursor:
         cursor.execute(script)
+    return snapshot
 
 
 def current_template_snapshot() -> TemplateSnapshot:
@@ -115,12 +119,17 @@ def template_fingerprint() -> str:
     return fingerprint
 
 
-def template_is_current() -> bool:
-    """The template records every migration on disk, and its snapshot for that state exists."""
+def template_is_migrated() -> bool:
+    """The template records every migration on disk (false mid-deploy, before it is migrated)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT app, name FROM {TEMPLATE_SCHEMA_NAME}.django_migrations")
         applied = set(cursor.fetchall())
-    if not _graph_migrations() <= applied:
+    return _graph_migrations() <= applied
+
+
+def template_is_current() -> bool:
+    """The template records every migration on disk, and its snapshot for that state exists."""
+    if not template_is_migrated():
         return False
     return TemplateSnapshot.objects.filter(fingerprint=template_fingerprint()).exists()
 

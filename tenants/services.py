@@ -18,8 +18,9 @@ from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from platform_.accounts.enums import Role
 from platform_.accounts.services import invite_person
-from platform_.background import after_commit
+from platform_.background import after_commit, enqueue_on_commit
 from platform_.integrity import unique_field_constraint, unique_or_raise
+from tenants import tasks
 from tenants.enums import LifecycleStatus, TenantKind
 from tenants.middleware import forget_cached_hosts
 from tenants.models import (
@@ -35,6 +36,7 @@ from tenants.schema_cloning import (
     move_template_extensions,
 )
 from tenants.signals import schema_provisioned
+from tenants.spares import take_spare
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +96,9 @@ def provision_tenant(
 ) -> Tenant:
     """Create a council's site: schema, domain and the first officer's invitation, in one go.
 
-    Side effects, in order: the Tenant row; its schema, cloned from the template (or migrated if
-    no suitable pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; ``schema_provisioned``
+    Side effects, in order: the Tenant row; its schema, a spare renamed (``tenants.spares``; the
+    refill task queued on commit), else cloned from the template (or migrated if no suitable
+    pg_dump is found); the Domain ``<slug>.<PLATFORM_DOMAIN>``; ``schema_provisioned``
     sent, so the apps add their defaults (the charter draft, accreditation settings); the first
     council officer's invitation, whose email is queued on commit. All in one
     transaction: a failure leaves nothing behind. The council's contact email is the first
@@ -142,6 +145,10 @@ def provision_tenant(
 
 
 def _create_schema(tenant: Tenant) -> None:
+    if take_spare(tenant.schema_name):
+        # Another spare for the next sign up, made off this one's path.
+        enqueue_on_commit(tasks.refill_spare_schemas)
+        return
     try:
         clone_template_schema(tenant.schema_name)
     except SchemaCloneUnavailable as error:

@@ -16,3 +16,13 @@ def drop_closed_tenants() -> list[str]:
     # council's row and drops schemas, which is done from public.
     connection.set_schema_to_public()
     return services.drop_closed_tenants()
+
+
+@shared_task(base=DatabaseRetryTask, name="tenants.refill_spare_schemas")
+def refill_spare_schemas() -> dict[str, int]:
+    """Every minute by beat in public, and after each handout: SPARE_SCHEMAS spares kept ready."""
+    from tenants import spares  # noqa: PLC0415 -- leaf: kept like every other task module
+
+    # Spares are made and dropped from public, whatever schema the worker was left on.
+    connection.set_schema_to_public()
+    return spares.refill_spares()

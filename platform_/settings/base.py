@@ -407,7 +407,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0),
         "tenant_schemas": ["public"],
     },
+    # Every minute, in public: SPARE_SCHEMAS council schemas cloned ahead (tenants/spares.py),
+    # stale ones (an older template) dropped. Also queued after each sign up takes one.
+    "tenants-refill-spares": {
+        "task": "tenants.refill_spare_schemas",
+        "schedule": 60.0,
+        "tenant_schemas": ["public"],
+    },
 }
+
+# Council schemas cloned ahead of sign ups (tenants/spares.py): a new council's schema is then a
+# rename, not ~281 new files. Each spare is an empty council's size (~3.5 MB). 0 turns them off.
+SPARE_SCHEMAS = env.int("SPARE_SCHEMAS", default=2)
 
 # --- Certificates ---------------------------------------------------------------------------------
 # Encrypts each council's signing key at rest (a Fernet key: 32 url-safe base64 bytes). Empty in

@@ -22,6 +22,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 _RUN_ID = uuid.uuid4().hex[:10]
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default=f"cocharter-test-{_RUN_ID}")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"cocharter-test-{_RUN_ID}")
+# No spare schemas: provisioning clones, as the suite expects; tests/tenants/test_spares.py turns
+# them on for itself.
+SPARE_SCHEMAS = 0
 # Server processes started by the tests serve static files straight from static/build.
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

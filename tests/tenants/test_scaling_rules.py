@@ -41,6 +41,7 @@ CROSS_SCHEMA_SQL_MODULES = {
     "tenants/deploy.py": "deploy: every council's django_migrations in one UNION ALL",
     "tenants/schema_cloning.py": "provisioning: the template's DDL and migration rows copied",
     "tenants/services.py": "CREATE SCHEMA for extensions; DROP SCHEMA of a closed council",
+    "tenants/spares.py": "spare schemas: ALTER SCHEMA ... RENAME on handout, DROP SCHEMA if stale",
 }
 PRODUCT_PACKAGES = ("accreditation", "charters", "platform_", "tenants")
 

@@ -42,7 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Councils: {len(report.skipped)} up to date (skipped), "
                 f"{len(report.migrated)} migrated, {len(report.failed)} failed. Template snapshot: "
-                f"{'current' if report.snapshot_current else 'unavailable'}."
+                f"{'current' if report.snapshot_current else 'unavailable'}. "
+                f"Stale spare schemas dropped: {report.spares_dropped}."
             )
         if report.failed:
             for schema, error in sorted(report.failed.items()):
