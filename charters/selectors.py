@@ -24,6 +24,12 @@ def current_version() -> CharterVersion | None:
     )
 
 
+def current_version_number() -> CharterVersion | None:
+    """The latest published version's id and number only, for pages that name the version but do
+    not show its words (no principles read)."""
+    return CharterVersion.objects.published().order_by("-number").only("pk", "number").first()
+
+
 def is_on_register(organisation: Organisation) -> bool:
     """Whether the public register shows this organisation (see _listed)."""
     return Organisation.objects.filter(_listed(), pk=organisation.pk).exists()
