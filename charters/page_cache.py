@@ -22,7 +22,8 @@ page, and so the key and the entry, and why nothing stale is served:
   publication, an award granted, released, revoked) bumps it on commit, so the next request
   misses;
 - the path and query string (only the register's own search parameters: any other query string
-  is passed through, so made-up parameters cannot fill the cache), the scheme, the language (as
+  is passed through, so made-up parameters cannot fill the cache; a search is kept a minute
+  only), the scheme, the language (as
   platform_.middleware.LanguageMiddleware decides it: cookie, then Accept-Language), the reading
   mode cookie and today's date (statuses and open data change at midnight without an event).
 
@@ -75,6 +76,10 @@ MAX_QUERY_LENGTH = 300
 # Cookies a stored page may set, because they are the same for every reader (re-set on a hit).
 SHARED_COOKIES = {reading_mode.COOKIE_NAME: reading_mode.remember}
 TIMEOUT = 60 * 60
+# A search's page is kept a minute only: anyone can make up searches, and each one stored takes
+# room in the Redis that also holds sessions' copies and throttles' counts. A miss costs a full
+# render, so the room they can take is bounded by how fast pages are built times this.
+QUERY_TIMEOUT = 60
 SAFE_METHODS = ("GET", "HEAD")
 
 
@@ -117,7 +122,7 @@ def page_key(request) -> str:
     language = translation.get_language_from_request(request, check_path=False)
     parts = "\n".join(
         (
-            request.META.get("HTTP_HOST", ""),
+            request.get_host(),  # validated already by the tenant lookup
             request.scheme,
             language,
             reading_mode.current(request),
@@ -169,7 +174,7 @@ class PublicPageCacheMiddleware:
             cache.set(
                 key,
                 (generation, fingerprint, list(response.items()), cookies, response.content),
-                TIMEOUT,
+                QUERY_TIMEOUT if request.META.get("QUERY_STRING") else TIMEOUT,
             )
         return response
 
