@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.http import HttpResponse, StreamingHttpResponse
+from django.test import Client, RequestFactory
 from django_tenants.utils import tenant_context
 
 from accreditation.services import revoke_award
-from charters import public_cache
+from charters import page_cache, public_cache
 from tenants.enums import LifecycleStatus
 from tenants.services import set_tenant_status, update_branding
 from tests.fixtures.awards import make_award
@@ -258,3 +259,38 @@ def test_a_miss_costs_the_pinned_queries(
         public_cache.invalidate()  # open data and badges are cached: count building them
     with django_assert_num_queries(MISS_QUERIES[path]):
         assert client_a.get(path).status_code == 200
+
+
+def _response(**changes):
+    response = HttpResponse("<p>page</p>")
+    for change, value in changes.items():
+        if change == "cookie":
+            response.set_cookie(value, "x")
+        elif change == "status":
+            response.status_code = value
+        else:
+            response[change] = value
+    return response
+
+
+@pytest.mark.parametrize(
+    "changes, csrf_used, stored",
+    [
+        ({}, False, True),
+        ({}, True, False),  # a CSRF token in the page belongs to one browser
+        ({"cookie": "sessionid"}, False, False),
+        ({"cookie": "csrftoken"}, False, False),
+        ({"cookie": "reading_mode"}, False, True),  # the same for everyone, set again on hits
+        ({"status": 404}, False, False),
+        ({"status": 302}, False, False),
+        ({"Cache-Control": "private, max-age=300"}, False, False),
+        ({"Cache-Control": "no-store"}, False, False),
+    ],
+)
+def test_only_pages_that_are_everyones_are_stored(changes, csrf_used, stored):
+    request = RequestFactory().get("/charter/")
+    if csrf_used:
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    assert page_cache._cacheable_response(request, _response(**changes)) is stored
+    streamed = StreamingHttpResponse(iter([b"x"]))
+    assert page_cache._cacheable_response(request, streamed) is False
