@@ -8,7 +8,9 @@ Python: Python threads in this process topped out near 200 requests a second in 
 bare view's few thousand, so the old figures measured the client. ``wrk`` would do as well but is
 not installed here nor a package the project can depend on; autocannon is an npm dev dependency
 (package.json), installed with the front-end build's own ``npm ci``, and its per-response events
-give every latency (its summary has no p95).
+give every latency (its summary has no p95). It is taught to open a new connection after each
+``Connection: close`` (every answer of a sync worker) before its next request, as wrk does
+(bench/_load_client.mjs says why).
 
 Each round loads the bare view, then a page, then the bare view, then the next page ... and the
 bare view again at the end, ROUNDS rounds: a page's ``ratio`` is its requests a second over the
