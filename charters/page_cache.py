@@ -7,8 +7,9 @@ parents, schools and QR codes hit, read by people who never sign in. Rendering t
 their cost (templates, GOV.UK header and footer, context processors, queries), and for a reader
 without a session they are the same page for everyone who reads in the same language and mode.
 
-A hit is one Redis round trip (``MGET`` of the council's public generation and the page), the
-tenant by host coming from the process's own 2 s copy (tenants/middleware.py). What makes a
+A hit is one Redis round trip (``MGET`` of the council's public generation and the page, or only
+the generation when this process holds the page already), the tenant by host coming from the
+process's own 2 s copy (tenants/middleware.py). What makes a
 page, and so the key and the entry, and why nothing stale is served:
 
 - the council: keys pass through django-tenants' key function, which prefixes the schema the
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -145,6 +147,33 @@ def _cacheable_response(request, response) -> bool:
     return "private" not in control and "no-store" not in control
 
 
+# A copy of the pages this process served lately, so a hit reads only the generation from Redis
+# (the page is 1-15 KB, the generation a few bytes). Valid under exactly the same rule as the
+# shared entry (its generation is the current one, read on every request, and the tenant's row is
+# the same), so it is never staler than Redis. Bounded: emptied when full; large pages not kept.
+LOCAL_ENTRIES = 200
+LOCAL_MAX_BYTES = 256 * 1024
+_local: dict[tuple[str, str], tuple[float, tuple]] = {}
+
+
+def _held(local_key) -> tuple | None:
+    held = _local.get(local_key)
+    if held is None:
+        return None
+    if held[0] < time.monotonic():
+        _local.pop(local_key, None)
+        return None
+    return held[1]
+
+
+def _hold(local_key, entry: tuple, timeout: int) -> None:
+    if len(entry[4]) > LOCAL_MAX_BYTES:
+        return
+    if len(_local) >= LOCAL_ENTRIES:
+        _local.clear()
+    _local[local_key] = (time.monotonic() + timeout, entry)
+
+
 class PublicPageCacheMiddleware:
     """Serve a stored public page, or store the one the rest of the stack builds (see above).
 
@@ -159,23 +188,30 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         key = page_key(request)
         fingerprint = tenant_fingerprint(request.tenant)
+        local_key = (connection.schema_name, key)
+        timeout = QUERY_TIMEOUT if request.META.get("QUERY_STRING") else TIMEOUT
+        held = _held(local_key)
+        if held is not None:
+            # This process has the page: only the generation is read (a few bytes, not the page).
+            generation = cache.get(public_cache.GENERATION_KEY)
+            if generation is not None and held[0] == generation and held[1] == fingerprint:
+                return self._stored(held)
         found = cache.get_many([public_cache.GENERATION_KEY, key])
         generation = found.get(public_cache.GENERATION_KEY)
         entry = found.get(key)
         if generation is None:
             generation = public_cache.generation()
         elif entry is not None and entry[0] == generation and entry[1] == fingerprint:
+            _hold(local_key, entry, timeout)
             return self._stored(entry)
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(request, response):
             cookies = [(name, morsel.value) for name, morsel in response.cookies.items()]
             # Built under ``generation``, read before the page: a bump while it was being built
             # leaves it older than the next read's generation, so it is built again then.
-            cache.set(
-                key,
-                (generation, fingerprint, list(response.items()), cookies, response.content),
-                QUERY_TIMEOUT if request.META.get("QUERY_STRING") else TIMEOUT,
-            )
+            entry = (generation, fingerprint, list(response.items()), cookies, response.content)
+            cache.set(key, entry, timeout)
+            _hold(local_key, entry, timeout)
         return response
 
     @staticmethod

@@ -294,3 +294,23 @@ def test_only_pages_that_are_everyones_are_stored(changes, csrf_used, stored):
     assert page_cache._cacheable_response(request, _response(**changes)) is stored
     streamed = StreamingHttpResponse(iter([b"x"]))
     assert page_cache._cacheable_response(request, streamed) is False
+
+
+def test_the_process_copy_is_used_only_under_the_current_generation(
+    client_a, tenant_a, signed, django_assert_num_queries
+):
+    get_twice(client_a, "/charter/", django_assert_num_queries)
+    page_cache._local.update(
+        {
+            key: (expiry, (entry[0], entry[1], entry[2], entry[3], b"held here"))
+            for key, (expiry, entry) in page_cache._local.items()
+        }
+    )
+    assert client_a.get("/charter/").content == b"held here"  # served from this process
+
+    with tenant_context(tenant_a):
+        public_cache.invalidate()  # another process committed a change
+
+    rebuilt = client_a.get("/charter/")
+    assert rebuilt.templates != []
+    assert rebuilt.content != b"held here"
