@@ -9,24 +9,24 @@ without a session they are the same page for everyone who reads in the same lang
 
 A hit is one Redis round trip (``MGET`` of the council's public generation and the page, or only
 the generation when this process holds the page already), the tenant by host coming from the
-process's own 2 s copy (tenants/middleware.py). What makes a
-page, and so the key and the entry, and why nothing stale is served:
+process's own 2 s copy (tenants/middleware.py). What makes a page, and so the key and the entry,
+and why nothing stale is served:
 
 - the council: keys pass through django-tenants' key function, which prefixes the schema the
-  tenant middleware just set, and the request's own ``Host`` header is in the key too (a page
-  is only stored after Django accepted that host, so a spoofed host never reaches a stored page);
+  tenant middleware just set, and the request's host is in the key too (a page is only stored
+  after Django accepted that host, so a spoofed host never reaches a stored page);
   the entry also records a fingerprint of the tenant's row (name, status, branding, contact
   email, ...), so a suspension, a closure or new branding misses at once in the process that made
   it (and within the tenant cache's 2 s in the others) and the page is built again;
-- the public generation (charters/public_cache.py), read in the same ``MGET`` and stored in the
-  entry: every service that changes what the public sees (signing, withdrawing, pledges, a
+- the public generation (charters/public_cache.py), read from Redis on every request and stored
+  in the entry: every service that changes what the public sees (signing, withdrawing, pledges, a
   publication, an award granted, released, revoked) bumps it on commit, so the next request
   misses;
 - the path and query string (only the register's own search parameters: any other query string
   is passed through, so made-up parameters cannot fill the cache; a search is kept a minute
-  only), the scheme, the language (as
-  platform_.middleware.LanguageMiddleware decides it: cookie, then Accept-Language), the reading
-  mode cookie and today's date (statuses and open data change at midnight without an event).
+  only), the scheme, the language (as platform_.middleware.LanguageMiddleware decides it: cookie,
+  then Accept-Language), the reading mode cookie and today's date (statuses and open data change
+  at midnight without an event).
 
 Only the pages everybody gets are stored or served: GET or HEAD (HEAD is served the GET's page;
 only a GET fills the cache) from a client with no session cookie and no messages cookie (a
