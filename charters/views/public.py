@@ -148,7 +148,7 @@ class RegisterEntryView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "organisation": organisation,
-            "current": selectors.current_version(),
+            "current": selectors.current_version_number(),
         }
 
 

@@ -107,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "platform_.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole public pages for readers without a session, before sessions, auth, CSRF, templates
+    # and PostgreSQL (charters/page_cache.py says what is stored and why it is never stale).
+    "charters.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the tenant (it reads request.urlconf) and sessions, before CommonMiddleware (Django's
     # rule). The language comes from a cookie or Accept-Language, never a URL prefix: every
@@ -519,6 +522,8 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Security headers -----------------------------------------------------------------------------
+# Whole public pages served from the cache to readers without a session (charters/page_cache.py).
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -36,6 +36,10 @@ STORAGES = {
 ACCOUNT_RATE_LIMITS = False
 RATE_LIMITS: dict[str, str] = {}
 API_RATE_LIMITS: dict[str, str] = {}
+# Whole public pages are cached under a generation that services bump on commit, which tests in a
+# rolled-back transaction never reach, and entries would outlive the test that made them; the
+# tests of the page cache (tests/charters/test_page_cache.py) turn it on and commit their changes.
+PUBLIC_PAGE_CACHE = False
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))
 STORAGES["platform"]["OPTIONS"]["location"] = MEDIA_ROOT / "platform"
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")
