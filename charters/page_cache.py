@@ -195,7 +195,7 @@ class PublicPageCacheMiddleware:
             # This process has the page: only the generation is read (a few bytes, not the page).
             generation = cache.get(public_cache.GENERATION_KEY)
             if generation is not None and held[0] == generation and held[1] == fingerprint:
-                return self._stored(held)
+                return self._stored(request, held)
         found = cache.get_many([public_cache.GENERATION_KEY, key])
         generation = found.get(public_cache.GENERATION_KEY)
         entry = found.get(key)
@@ -203,7 +203,7 @@ class PublicPageCacheMiddleware:
             generation = public_cache.generation()
         elif entry is not None and entry[0] == generation and entry[1] == fingerprint:
             _hold(local_key, entry, timeout)
-            return self._stored(entry)
+            return self._stored(request, entry)
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(request, response):
             cookies = [(name, morsel.value) for name, morsel in response.cookies.items()]
@@ -215,7 +215,9 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def _stored(entry) -> HttpResponse:
+    def _stored(request, entry) -> HttpResponse:
+        # URLs are never resolved for a stored page; the request metrics count it under this.
+        request.served_from_page_cache = True
         _generation, _fingerprint, headers, cookies, content = entry
         response = HttpResponse(content)
         for name, value in headers:

@@ -83,6 +83,8 @@ def _route(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None:
         return match.view_name
+    if getattr(request, "served_from_page_cache", False):
+        return "page_cache"  # a whole public page from the cache, before URL resolution
     if request.path in PROBES:
         return PROBES[request.path]
     if request.path.startswith(settings.STATIC_URL):

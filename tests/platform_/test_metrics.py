@@ -8,8 +8,10 @@ import pytest
 from celery import signals
 from django.conf import settings
 from django.test import Client
+from django_tenants.utils import tenant_context
 from prometheus_client.parser import text_string_to_metric_families
 
+from charters import public_cache
 from infra.dev.services import free_port
 from platform_ import celery_app, metrics
 from platform_.broker import broker_client
@@ -73,6 +75,20 @@ def test_not_found_probes_and_refusals_have_fixed_routes(client_a, scrape):
     after = scrape()
     assert _requests(after, "unresolved", "4xx") == _requests(before, "unresolved", "4xx") + 1
     assert _requests(after, "healthz") == _requests(before, "healthz") + 1
+
+
+def test_pages_served_whole_from_the_cache_are_counted_as_such(
+    client_a, tenant_a, published_a, scrape, settings
+):
+    settings.PUBLIC_PAGE_CACHE = True
+    with tenant_context(tenant_a):
+        public_cache.invalidate()  # no page left by an earlier test's rolled-back data
+    assert client_a.get("/charter/").status_code == 200  # built and stored
+    before = scrape()
+    for _ in range(2):
+        assert client_a.get("/charter/").status_code == 200
+    after = scrape()
+    assert _requests(after, "page_cache") == _requests(before, "page_cache") + 2
 
 
 def test_no_label_names_a_tenant_host_or_path(client_a, client_b, scrape, tenant_a, tenant_b):
