@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from accreditation.enums import AccreditationEvent
 from accreditation.errors import AccreditationError
 from accreditation.models import AccreditationSettings, AwardLevel, Criterion, Round
+from charters import public_cache
 from charters.models import Principle
 from charters.selectors import current_version
 from platform_.accounts.permissions import require_permission
 from platform_.audit.services import record_event
+from platform_.background import after_commit
 from platform_.integrity import AlreadyExists, unique_field_constraint, unique_or_raise
 
 DEFAULT_LEVEL = "Charter Status"
@@ -207,7 +209,8 @@ def add_level(*, acting_user, name: str, position: int = 1, description: str = "
 def update_level(
     level: AwardLevel, *, acting_user, name: str, position: int, description: str
 ) -> AwardLevel:
-    """Rename or reorder an award level. Side effect: an audit event."""
+    """Rename or reorder an award level. Side effects: the public pages built again (on commit),
+    an audit event."""
     _require_officer(acting_user)
     level.name, level.position, level.description = name, position, description
     return _save_level(level, acting_user=acting_user, created=False)
@@ -226,6 +229,8 @@ def _save_level(level: AwardLevel, *, acting_user, created: bool) -> AwardLevel:
         raise name_taken
     with unique_or_raise({LEVEL_NAME_TAKEN: name_taken}):
         level.save()
+    # Level names are on the public pages (register, verification, badges, open data).
+    after_commit(public_cache.invalidate)
     record_event(
         AccreditationEvent.LEVEL_ADDED if created else AccreditationEvent.LEVEL_UPDATED,
         level,

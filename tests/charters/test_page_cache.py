@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory
 from django_tenants.utils import tenant_context
 
-from accreditation.services import revoke_award
+from accreditation.services import revoke_award, update_level
 from charters import page_cache, public_cache
 from tenants.enums import LifecycleStatus
 from tenants.services import set_tenant_status, update_branding
@@ -132,6 +132,20 @@ def test_revoking_an_award_shows_at_once(client_a, tenant_a, award_a, officer_a)
         revoke_award(award_a, acting_user=officer_a, reason="Found to be untrue.")
 
     assert "Found to be untrue." in client_a.get(path).content.decode()
+
+
+def test_renaming_an_award_level_shows_at_once(client_a, tenant_a, award_a, officer_a):
+    path = f"/verify/{award_a.verification_code}/"
+    client_a.get(path)
+    client_a.get(path)
+
+    with tenant_context(tenant_a), committed():
+        level = award_a.level
+        update_level(
+            level, acting_user=officer_a, name="Gold Charter Status", position=1, description=""
+        )
+
+    assert "Gold Charter Status" in client_a.get(path).content.decode()
 
 
 def test_granting_an_award_shows_at_once(client_a, tenant_a, signed, django_assert_num_queries):
