@@ -34,7 +34,7 @@ from tenants.services import set_tenant_status
 from tests.helpers import TEST_PASSWORD, committed, login, make_user
 
 SECRET = "s3cr3t-value-from-entra-0123456789"
-SSO_PAGE_QUERIES = 6
+SSO_PAGE_QUERIES = 3
 
 
 class _Discovery(BaseHTTPRequestHandler):
