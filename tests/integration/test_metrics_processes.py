@@ -151,10 +151,12 @@ def test_gunicorns_processes_add_up_their_counts(django_db_setup, tmp_path):
             assert status == 200
             assert _samples(text)[healthz] == 30
         # A worker killed and replaced (child_exit marks it dead): its counts remain.
+        # This test's gunicorn, by its address: other servers of the run may be children too.
         (master,) = [
             pid
             for pid in _children(os.getpid())
-            if "gunicorn" in Path(f"/proc/{pid}/cmdline").read_text()
+            if "gunicorn" in (cmdline := Path(f"/proc/{pid}/cmdline").read_text())
+            and f":{port}\x00" in cmdline + "\x00"
         ]
         workers = _children(master)
         assert len(workers) == 3
