@@ -38,32 +38,17 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
-from bench import _gunicorn  # noqa: E402
+from bench import _gunicorn, _sessions  # noqa: E402
 from platform_.accounts.models import User  # noqa: E402
 from platform_.demo import DEMO_LOGINS, ensure_demo_tenant  # noqa: E402
 
 PAGES = {"org_member": "/org/", "officer_applications": "/manage/applications/"}
 LOGIN_OF = {"org_member": "organisation member", "officer_applications": "council officer"}
-
-
-def session_key(tenant, email: str) -> str:
-    """A signed-in session for ``email``, made as Django's login would (as bench/load.py does)."""
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
-    with tenant_context(tenant):
-        user = User.objects.get(email=email)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-    return session.session_key
 
 
 def wrk_rps(port: int, path: str, host: str, cookie: str, seconds: float, clients: int) -> float:
@@ -186,11 +171,11 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     tenant, _ = ensure_demo_tenant()
-    cookies = {
-        name: f"{settings.SESSION_COOKIE_NAME}="
-        + session_key(tenant, DEMO_LOGINS[LOGIN_OF[name]][0])
-        for name in PAGES
-    }
+    with tenant_context(tenant):
+        cookies = {
+            name: _sessions.session_cookie(User.objects.get(email=DEMO_LOGINS[LOGIN_OF[name]][0]))
+            for name in PAGES
+        }
     in_process(args, tenant, cookies)
     if not args.queries_only:
         load(args, tenant, cookies)

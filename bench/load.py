@@ -40,9 +40,7 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+import _sessions  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 from verification import public_award_code  # noqa: E402
 
@@ -57,15 +55,8 @@ BARE = "bare"
 
 
 def session_cookie(tenant, email: str) -> str:
-    """A signed-in session for ``email``, made as Django's login would, in the tenant's schema."""
     with tenant_context(tenant):
-        user = User.objects.get(email=email)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        return _sessions.session_cookie(User.objects.get(email=email))
 
 
 def pages(tenant) -> dict[str, tuple[str, str]]:

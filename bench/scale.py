@@ -17,9 +17,10 @@ template's DDL replayed). At each count N:
 - ``councils_N_catalog_bytes``: pg_total_relation_size summed over pg_catalog's tables;
 - ``councils_N_register_p50_ms``/``_p99_ms``: ``/register/`` of one council holding
   BENCH_SCALE_ORGANISATIONS (default 1,000) listed organisations, through gunicorn as the
-  Dockerfile runs it (bench/_gunicorn.py), with the council's own Host. The HTML register is not
-  page-cached (charters.public_cache covers only its CSV/JSON and badges), so every request runs
-  its queries. Before timing, every council's /register/ is requested once, so each worker's
+  Dockerfile runs it (bench/_gunicorn.py), with the council's own Host. The whole-page cache
+  (charters/page_cache.py) is turned off for it (PUBLIC_PAGE_CACHE=false), so every request runs
+  its queries: what grows with councils is the database's cost, which a hit would not touch.
+  Before timing, every council's /register/ is requested once, so each worker's
   database connection has touched every schema (its relation cache grows with them, as a
   production worker's does); timed requests alternate with requests to a random other council;
 - ``councils_N_register_json_cold_p50_ms``/``_warm_p50_ms``: the cached open-data list, with the
@@ -251,7 +252,13 @@ def measure_pages(big: Tenant, councils: list[Tenant], prefix: str) -> dict[str,
     )
     others = [name for name in hosts if name != host]
     figures = {}
-    with _gunicorn.log_file() as log, _gunicorn.gunicorn(_gunicorn.DOCKERFILE_OPTIONS, log) as port:
+    # The whole-page cache off (charters/page_cache.py): a hit would touch no database, and the
+    # growth asked about is the database's.
+    no_page_cache = {"PUBLIC_PAGE_CACHE": "false"}
+    with (
+        _gunicorn.log_file() as log,
+        _gunicorn.gunicorn(_gunicorn.DOCKERFILE_OPTIONS, log, env=no_page_cache) as port,
+    ):
         started = time.perf_counter()
         # Every worker's connection touches every council's schema: three clients at once keep
         # the three workers busy, so each sweep's requests spread over all of them.

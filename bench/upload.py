@@ -31,9 +31,8 @@ import django
 
 django.setup()
 
+import _sessions  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
@@ -80,19 +79,9 @@ def prepare() -> tuple[str, str, int, str]:
                 kwargs={"slug": application.organisation.slug, "pk": application.pk},
                 urlconf=settings.ROOT_URLCONF,
             )
-            cookie = session_cookie(member)
+            cookie = _sessions.session_cookie(member)
     connection.set_schema_to_public()
     return tenant.primary_domain, path, criterion.pk, cookie
-
-
-def session_cookie(user) -> str:
-    """A signed-in session for ``user``, made as Django's login would (as bench/load.py does)."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def rss_mb(pid: int) -> float:
