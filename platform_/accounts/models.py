@@ -65,6 +65,13 @@ class User(AbstractUser):
         return self.get_full_name()
 
     @property
+    def is_council_staff(self) -> bool:
+        """Officers and assessors: the people who see evidence and decide awards, whom a
+        council's sign-in rules (its SSO, two-step sign-in) bind. Not Django's ``is_staff``
+        (platform staff)."""
+        return self.is_council_officer or self.is_assessor
+
+    @property
     def roles(self) -> list[Role]:
         return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
 

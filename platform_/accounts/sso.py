@@ -162,3 +162,12 @@ def _resolves_to_public_addresses(hostname: str) -> bool:
     except OSError:
         return False
     return all(ipaddress.ip_address(info[4][0]).is_global for info in infos)
+
+
+def came_through_council_sso(authentication_records) -> bool:
+    """Whether allauth's authentication records of a session include a sign-in through this
+    council's provider (the only one a council has; sessions are per council)."""
+    return any(
+        record.get("method") == "socialaccount" and record.get("provider") == PROVIDER_ID
+        for record in authentication_records or ()
+    )

@@ -22,7 +22,7 @@ from django.db import connection
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from platform_.accounts.sso import PROVIDER_ID
+from platform_.accounts.sso import PROVIDER_ID, came_through_council_sso
 
 PASSWORD_REFUSED = _(
     "Council officers and assessors must sign in with the council's own account. Use the "
@@ -36,11 +36,6 @@ SESSION_REFUSED = _(
 EXEMPT_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/oidc/", "/static/")
 
 
-def is_staff(user) -> bool:
-    """Officers and assessors: the people the rule is for (organisation members are not)."""
-    return bool(user.is_council_officer or user.is_assessor)
-
-
 def sso_required(request) -> bool:
     tenant = getattr(request, "tenant", None)
     return connection.schema_name != "public" and bool(getattr(tenant, "staff_must_use_sso", False))
@@ -48,15 +43,12 @@ def sso_required(request) -> bool:
 
 def signed_in_with_sso(request, user) -> bool:
     """Whether this session authenticated ``user`` through the council's provider."""
-    return any(
-        record.get("method") == "socialaccount" and record.get("provider") == PROVIDER_ID
-        for record in get_authentication_records(request, user)
-    )
+    return came_through_council_sso(get_authentication_records(request, user))
 
 
 def refuse_non_sso_login(request, user, *, signal_kwargs: dict | None):
     """For the account adapter's ``pre_login``: a response refusing the sign-in, or None."""
-    if not sso_required(request) or not is_staff(user):
+    if not sso_required(request) or not user.is_council_staff:
         return None
     sociallogin = (signal_kwargs or {}).get("sociallogin")
     if sociallogin is not None and sociallogin.account.provider == PROVIDER_ID:
@@ -75,7 +67,8 @@ class StaffSSOMiddleware:
     def __call__(self, request):
         if sso_required(request) and not request.path.startswith(EXEMPT_PATHS):
             user = request.user
-            if user.is_authenticated and is_staff(user) and not signed_in_with_sso(request, user):
+            staff = user.is_authenticated and user.is_council_staff
+            if staff and not signed_in_with_sso(request, user):
                 logout(request)
                 messages.error(request, SESSION_REFUSED)
                 return redirect("account_login")

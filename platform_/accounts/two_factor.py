@@ -7,8 +7,9 @@ reach no officer's or assessor's page, nor any data, until they have set it up.
 
 What meets the rule, in this order:
 - a session signed in through the council's own single sign-on (allauth's authentication record
-  with method "socialaccount"): the council's identity provider owns the factors, and may well
-  ask for its own second one. Sessions and SocialApps are per council (its schema, its host), so
+  with method "socialaccount" and the council's provider, ``sso.came_through_council_sso``):
+  the council's identity provider owns the factors, and may well ask for its own second one.
+  Sessions and SocialApps are per council (its schema, its host), so
   such a record can only come from this council's provider. No query: the session is loaded.
 - an active second factor (a TOTP app, or a security key should the council's site ever allow
   them): one EXISTS query on allauth's authenticator table. Recovery codes are a way back in,
@@ -33,9 +34,10 @@ from django.db import connection
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from platform_.accounts.sso import came_through_council_sso
+
 # Authenticators that are a second factor; recovery codes only stand in for a lost one.
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
-SSO_METHOD = "socialaccount"
 REQUIRED_URL_NAME = "accounts:two_factor.required"
 
 # Where someone who must still set up two-step sign-in may go: the page explaining it, allauth's
@@ -69,10 +71,8 @@ def rule_applies(tenant) -> bool:
 
 
 def is_staff(user) -> bool:
-    """Officers and assessors: the people who see evidence and decide awards."""
-    return bool(
-        user.is_authenticated and user.is_active and (user.is_council_officer or user.is_assessor)
-    )
+    """Signed-in, active officers and assessors: whom the rule binds."""
+    return bool(user.is_authenticated and user.is_active and user.is_council_staff)
 
 
 def has_second_factor(user) -> bool:
@@ -80,14 +80,9 @@ def has_second_factor(user) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists()
 
 
-def signed_in_with_sso(records) -> bool:
-    """Whether allauth's authentication records of this session include the council's SSO."""
-    return any(record.get("method") == SSO_METHOD for record in records or ())
-
-
 def meets_rule(user, authentication_records=()) -> bool:
     """Whether ``user``, signed in with these records, meets a rule of two-step sign-in."""
-    return signed_in_with_sso(authentication_records) or has_second_factor(user)
+    return came_through_council_sso(authentication_records) or has_second_factor(user)
 
 
 def request_meets_rule(request) -> bool:

@@ -44,12 +44,11 @@ def give_totp(tenant, user) -> None:
 
 def sso_session(client, tenant, user, method: str = "socialaccount", **extra) -> None:
     """A session as allauth leaves it after signing in through the council's identity provider:
-    its authentication record (no provider needed to prove what the rule makes of it)."""
+    its authentication record, naming the council's provider as allauth does."""
     with tenant_context(tenant):
         session = client.session
         session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": method, "at": time.time(), "provider": "council-idp", "uid": "staff-1"}
-            | extra
+            {"method": method, "at": time.time(), "provider": "council", "uid": "staff-1"} | extra
         ]
         session["account_authentication_methods_user"] = str(user.pk)
         session.save()
