@@ -3,14 +3,14 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
 from platform_.accounts.permissions import RoleRequiredMixin
 from platform_.exports import services
 from platform_.exports.contents import TABLES
+from platform_.exports.downloads import export_download
 from platform_.exports.enums import ExportStatus
 from platform_.exports.errors import ExportError
 from platform_.exports.models import DataExport
@@ -53,18 +53,4 @@ class DownloadExportView(RoleRequiredMixin, View):
     permission_required = "tenant.manage"
 
     def get(self, request, pk: int):
-        export = get_object_or_404(DataExport, pk=pk, status=ExportStatus.READY)
-        if not export.file:
-            raise Http404
-        try:
-            file = export.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        services.record_download(export, acting_user=request.user)
-        filename = f"{request.tenant.slug}-data-{export.created_at:%Y-%m-%d}-{export.pk}.zip"
-        response = FileResponse(
-            file, content_type="application/zip", as_attachment=True, filename=filename
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return export_download(request, pk)

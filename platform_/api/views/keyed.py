@@ -10,7 +10,6 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -29,7 +28,7 @@ from platform_.api import serializers as shapes
 from platform_.api.base import KeyedApiView, TenantNamePagination, TenantNewestFirstPagination
 from platform_.api.schema import KEYED_PROBLEMS, WRITE_PROBLEMS
 from platform_.exports import services as export_services
-from platform_.exports.enums import ExportStatus
+from platform_.exports.downloads import export_download
 from platform_.exports.models import DataExport
 
 PAGING = [
@@ -271,17 +270,4 @@ class ExportDownloadApiView(KeyedApiView):
         tags=TAGS,
     )
     def get(self, request, pk: int):
-        export = get_object_or_404(DataExport, pk=pk, status=ExportStatus.READY)
-        if not export.file:
-            raise NotFound
-        try:
-            file = export.file.open("rb")
-        except FileNotFoundError as error:
-            raise NotFound from error
-        export_services.record_download(export, acting_user=request.user)
-        filename = f"{request.tenant.slug}-data-{export.created_at:%Y-%m-%d}-{export.pk}.zip"
-        response = FileResponse(
-            file, content_type="application/zip", as_attachment=True, filename=filename
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return export_download(request, pk)
