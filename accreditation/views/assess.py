@@ -9,10 +9,11 @@ from django.views.generic import TemplateView
 from accreditation import selectors, services
 from accreditation.forms import ConflictForm, RecommendationForm, judgement_form_class
 from accreditation.models import Assignment
+from charters.signed_in_page_cache import SignedInPageCacheMixin
 from platform_.accounts.permissions import RoleRequiredMixin
 
 
-class QueueView(RoleRequiredMixin, TemplateView):
+class QueueView(RoleRequiredMixin, SignedInPageCacheMixin, TemplateView):
     permission_required = "tenant.assess"
     template_name = "accreditation/assess/queue.html"
 

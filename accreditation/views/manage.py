@@ -23,6 +23,7 @@ from accreditation.forms import (
 from accreditation.models import Application, AwardLevel, Criterion, Round
 from accreditation.services import setup
 from charters.selectors import current_version
+from charters.signed_in_page_cache import SignedInPageCacheMixin
 from platform_.accounts.models import User
 from platform_.accounts.permissions import RoleRequiredMixin
 from platform_.audit.services import events_for
@@ -44,7 +45,7 @@ class OfficerMixin(RoleRequiredMixin):
         return None
 
 
-class AccreditationHubView(OfficerMixin, TemplateView):
+class AccreditationHubView(OfficerMixin, SignedInPageCacheMixin, TemplateView):
     template_name = "accreditation/manage/hub.html"
 
     def get_context_data(self, **kwargs):
@@ -169,7 +170,7 @@ class RoundView(ModelFormView):
 APPLICATIONS_PAGE_SIZE = 50
 
 
-class ApplicationListView(OfficerMixin, TemplateView):
+class ApplicationListView(OfficerMixin, SignedInPageCacheMixin, TemplateView):
     template_name = "accreditation/manage/applications.html"
 
     def get_context_data(self, **kwargs):

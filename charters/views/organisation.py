@@ -18,6 +18,7 @@ from charters.forms import (
     WithdrawForm,
 )
 from charters.models import Membership, Organisation, Pledge
+from charters.signed_in_page_cache import SignedInPageCacheMixin
 from platform_ import ratelimit
 from platform_.accounts.permissions import RoleRequiredMixin
 from platform_.plan_limits import PlanLimitReached
@@ -35,7 +36,7 @@ class OrganisationObjectMixin(RoleRequiredMixin):
         return self.organisation
 
 
-class OrganisationHubView(RoleRequiredMixin, TemplateView):
+class OrganisationHubView(RoleRequiredMixin, SignedInPageCacheMixin, TemplateView):
     """/org/: the organisations you belong to, and how to register or join one."""
 
     permission_required = "charters.register_organisation"
@@ -111,7 +112,7 @@ class RegisterOrganisationView(RoleRequiredMixin, View):
         return redirect("charters:org.detail", slug=organisation.slug)
 
 
-class OrganisationDetailView(OrganisationObjectMixin, TemplateView):
+class OrganisationDetailView(OrganisationObjectMixin, SignedInPageCacheMixin, TemplateView):
     permission_required = "charters.view_organisation"
     template_name = "charters/organisation/detail.html"
 

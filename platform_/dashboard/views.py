@@ -6,11 +6,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from charters.csv_export import csv_download, csv_text
+from charters.signed_in_page_cache import SignedInPageCacheMixin
 from platform_.accounts.permissions import RoleRequiredMixin
 from platform_.dashboard import reports
 
 
-class DashboardView(RoleRequiredMixin, TemplateView):
+class DashboardView(RoleRequiredMixin, SignedInPageCacheMixin, TemplateView):
     """The programme at a glance, the charts for a board report, and the links to manage it.
 
     The template keeps its old name: it is still where the "Manage" links live (each area adds

@@ -117,7 +117,9 @@ MIDDLEWARE = [
     "platform_.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in person's row kept in the cache under the council's data
+    # generation (platform_/accounts/session_user.py).
+    "platform_.accounts.session_user.AuthenticationMiddleware",
     # As early as it can be: it needs the tenant and the signed-in person, and must refuse an
     # oversized body before anything reads it (CSRF reads the form only in process_view, later).
     "platform_.request_limits.RequestBodyLimitMiddleware",
@@ -166,6 +168,10 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Signed-in people's rows and chosen signed-in pages kept in the cache under the council's data
+# generation, which every committed write moves on (platform_/data_generation.py,
+# platform_/accounts/session_user.py, charters/signed_in_page_cache.py).
+SIGNED_IN_CACHE = env.bool("SIGNED_IN_CACHE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -40,6 +40,9 @@ API_RATE_LIMITS: dict[str, str] = {}
 # rolled-back transaction never reach, and entries would outlive the test that made them; the
 # tests of the page cache (tests/charters/test_page_cache.py) turn it on and commit their changes.
 PUBLIC_PAGE_CACHE = False
+# The same for signed-in people's rows and pages (kept under a generation that commits move on):
+# their tests turn it on, and so does the browser tests' server, whose changes really commit.
+SIGNED_IN_CACHE = env.bool("SIGNED_IN_CACHE", default=False)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "test-media")))
 STORAGES["platform"]["OPTIONS"]["location"] = MEDIA_ROOT / "platform"
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")

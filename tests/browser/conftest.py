@@ -49,6 +49,9 @@ def server_url(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
         env = subprocess_env(
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(tmp_path_factory.mktemp("server-mail")),
+            # Signed-in pages and people's rows kept as in production: every journey then
+            # also shows that each change is on the next page (charters/signed_in_page_cache.py).
+            SIGNED_IN_CACHE="true",
         )
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"

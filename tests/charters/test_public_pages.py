@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from charters import selectors, services
+from platform_ import data_generation
 from tenants.services import update_contact_email
 from tests.factories import OrganisationFactory, PledgeFactory, SignatureFactory
 from tests.fixtures.charters import next_year, register, sign
@@ -205,10 +206,12 @@ def test_public_caches_follow_changes_once_they_commit(
         services.withdraw_signature(organisation_a, acting_user=lead_a, reason="x")
     # Not yet committed: the cache is not dropped, so no reader can re-cache the old rows
     # between the drop and the commit and keep them for an hour.
-    assert len(after_commit) == 1
+    # (Each write also asks for its council's data generation to move on at the commit.)
+    public_cache_drop = [c for c in after_commit if not isinstance(c, data_generation._Bump)]
+    assert len(public_cache_drop) == 1
     assert "Oakfield" in client_a.get("/register.csv").content.decode()
 
-    after_commit[0]()  # the commit
+    public_cache_drop[0]()  # the commit
 
     assert "Oakfield" not in client_a.get("/register.csv").content.decode()
     assert client_a.get("/badge/oakfield-primary-school.svg").status_code == 404

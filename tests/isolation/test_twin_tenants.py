@@ -21,6 +21,8 @@ from django_tenants.utils import tenant_context
 
 from accreditation.models import Award, Concern
 from charters import selectors
+from charters.signed_in_page_cache import SignedInPageCacheMixin
+from platform_ import data_generation
 from platform_.exports.enums import ExportStatus
 from platform_.exports.models import DataExport
 from platform_.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -29,7 +31,7 @@ from tests.accreditation.test_access_matrix import MATRIX, NOT_APPLICATION_DATA
 from tests.factories import PNG
 from tests.fixtures.api import issue_key
 from tests.helpers import host_of, login
-from tests.urlconf import TENANT_URLCONF, parameters, tenant_routes
+from tests.urlconf import TENANT_URLCONF, parameters, tenant_routes, tenant_views_with
 
 BETA = re.compile(r"Beta|beta\.(test|example)|beta-minutes")
 # Alpha's own rows, not the council's name, which every page of A's host shows.
@@ -291,3 +293,35 @@ def test_public_pages_cached_for_beta_are_not_served_on_alphas_host(
 
     assert "Beta" not in html
     assert ALPHA_ROW.search(html)
+
+
+def test_signed_in_pages_kept_for_beta_are_not_served_on_alphas_host(
+    tenant_a, tenant_b, alpha_world, beta_world, settings
+):
+    """Every view that keeps signed-in pages (charters/signed_in_page_cache.py), for every role:
+    Beta's person, at the same primary key, in a browser with the same CSRF secret, fills the
+    cache first; Alpha's person on Alpha's host is never given Beta's page or Beta's row."""
+    settings.SIGNED_IN_CACHE = True
+    for tenant in (tenant_a, tenant_b):
+        data_generation.bump(tenant.schema_name)
+    routes = tenant_routes()
+    problems, kept = [], 0
+    for name in sorted(tenant_views_with(SignedInPageCacheMixin)):
+        for role in ROLES[1:]:
+            path = path_for(name, routes[name], alpha_world, role)
+            browsers = {}
+            for tenant, world in ((tenant_b, beta_world), (tenant_a, alpha_world)):
+                browsers[tenant] = Client(HTTP_HOST=host_of(tenant))
+                login(browsers[tenant], tenant, world.users[role])
+                browsers[tenant].cookies[settings.CSRF_COOKIE_NAME] = "t" * 32
+            for _ in range(2):  # Beta's page built and kept, then served from the cache
+                beta = browsers[tenant_b].get(path)
+            if beta.status_code != 200:
+                continue
+            kept += not beta.templates
+            for _ in range(2):  # Alpha's built, then Alpha's from the cache
+                alpha = text_of(browsers[tenant_a].get(path))
+                if BETA.search(alpha):
+                    problems.append(f"{path} as {role}: shows Beta's {BETA.search(alpha).group()}")
+    assert "\n".join(problems) == ""
+    assert kept >= len(tenant_views_with(SignedInPageCacheMixin))

@@ -1,0 +1,235 @@
+"""Signed-in pages kept per person (charters/signed_in_page_cache.py): a hit renders no template;
+any committed write in the council shows on the next request; the permission check runs on
+every request; people, browsers, languages and councils never share an entry; messages, missing
+CSRF cookies, POSTs and an unreadable Redis get a page built for them.
+
+The views that keep their pages are found in the URL conf (every view mixing the cache in), so a
+view that opts in later is covered here without anyone listing it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.messages import SUCCESS
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.views.generic import TemplateView
+from django_tenants.utils import tenant_context
+
+from charters import reading_mode
+from charters.models import Membership, Organisation
+from charters.signed_in_page_cache import SignedInPageCacheMixin
+from platform_ import data_generation
+from tests.helpers import committed, host_of, login, make_user
+from tests.urlconf import tenant_views_with
+
+CSRF_SECRET = "a" * 32
+
+
+# Who may see each kept page, and where (the slug of the organisation fixture where it needs one).
+PAGES = {
+    "charters:org.hub": ("lead", "/org/"),
+    "charters:org.detail": ("lead", "/org/oakfield-primary-school/"),
+    "manage": ("officer", "/manage/"),
+    "accreditation:manage.hub": ("officer", "/manage/accreditation/"),
+    "accreditation:manage.applications": ("officer", "/manage/applications/"),
+    "accreditation:assess.queue": ("assessor", "/assess/"),
+}
+
+
+def test_every_view_that_keeps_its_page_is_tested_here():
+    assert tenant_views_with(SignedInPageCacheMixin) == set(PAGES)
+
+
+@pytest.fixture(autouse=True)
+def signed_in_cache_on(settings, tenant_a, tenant_b):
+    """The cache on (the suite runs without it), under a generation no earlier test's rolled-back
+    data was kept under."""
+    settings.SIGNED_IN_CACHE = True
+    for tenant in (tenant_a, tenant_b):
+        data_generation.bump(tenant.schema_name)
+
+
+@pytest.fixture
+def people(tenant_a, organisation_a, lead_a, officer_a):
+    assessor = make_user(tenant_a, "assessor@alpha.test", is_assessor=True)
+    return {"lead": lead_a, "officer": officer_a, "assessor": assessor}
+
+
+def browser(tenant, person) -> Client:
+    client = Client(HTTP_HOST=host_of(tenant))
+    login(client, tenant, person)
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return client
+
+
+def rendered(response) -> bool:
+    return bool(response.templates)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_the_second_visit_is_served_without_templates_or_page_queries(
+    name, tenant_a, people, django_assert_max_num_queries
+):
+    role, path = PAGES[name]
+    client = browser(tenant_a, people[role])
+    first = client.get(path)
+    assert first.status_code == 200
+    assert rendered(first)
+    # The person's row and the page come from Redis; only a permission that reads a row (the
+    # organisation of /org/<slug>/) still asks PostgreSQL.
+    with django_assert_max_num_queries(2):
+        second = client.get(path)
+    assert second.status_code == 200
+    assert not rendered(second)
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["X-Frame-Options"] == "DENY"  # response middleware still runs on a kept page
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_any_committed_write_in_the_council_is_shown_on_the_next_visit(
+    name, tenant_a, people, organisation_a
+):
+    role, path = PAGES[name]
+    client = browser(tenant_a, people[role])
+    client.get(path)
+    assert not rendered(client.get(path))
+    with tenant_context(tenant_a), committed():
+        # A row no kept page shows: every write counts, not a list of events.
+        Organisation.objects.filter(pk=organisation_a.pk).update(website="https://oakfield.example")
+    assert rendered(client.get(path))
+
+
+def test_a_change_shows_in_the_page_at_once(tenant_a, people, organisation_a):
+    client = browser(tenant_a, people["lead"])
+    assert b"Oakfield Primary School" in client.get("/org/").content
+    client.get("/org/")
+    with tenant_context(tenant_a), committed():
+        organisation_a.name = "Oakfield Academy"
+        organisation_a.save(update_fields=["name"])
+    page = client.get("/org/").content
+    assert b"Oakfield Academy" in page
+    assert b"Oakfield Primary School" not in page
+
+
+def test_the_permission_check_runs_before_a_kept_page_is_served(tenant_a, people, organisation_a):
+    client = browser(tenant_a, people["lead"])
+    path = "/org/oakfield-primary-school/"
+    assert client.get(path).status_code == 200
+    assert not rendered(client.get(path))
+    with tenant_context(tenant_a):
+        # Not committed, so no bump: the page is still kept, and must not be served.
+        Membership.objects.filter(user=people["lead"]).delete()
+    assert client.get(path).status_code == 403
+
+
+def test_one_persons_page_is_never_anothers(tenant_a, people, organisation_a):
+    other = make_user(tenant_a, "someone.else@alpha.test")
+    lead = browser(tenant_a, people["lead"])
+    stranger = browser(tenant_a, other)  # the same CSRF secret, the same path
+    assert b"Oakfield Primary School" in lead.get("/org/").content
+    assert not rendered(lead.get("/org/"))
+    page = stranger.get("/org/")
+    assert rendered(page)
+    assert b"Oakfield Primary School" not in page.content
+
+
+def test_each_browser_language_and_reading_mode_has_its_own_page(tenant_a, people):
+    client = browser(tenant_a, people["lead"])
+    client.get("/org/")
+    assert not rendered(client.get("/org/"))
+    client.cookies[settings.CSRF_COOKIE_NAME] = "b" * 32  # another browser of the same person
+    assert rendered(client.get("/org/"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    welsh = client.get("/org/")
+    assert rendered(welsh)
+    assert welsh["Content-Language"] == "cy"
+    client.cookies[reading_mode.COOKIE_NAME] = reading_mode.EASY_READ
+    assert rendered(client.get("/org/"))
+
+
+def test_new_branding_misses_at_once(tenant_a, people):
+    client = browser(tenant_a, people["lead"])
+    client.get("/org/")
+    assert not rendered(client.get("/org/"))
+    tenant_a.name = "Alpha Borough Council"
+    tenant_a.save(update_fields=["name"])
+    page = client.get("/org/")
+    assert rendered(page)
+    assert b"Alpha Borough Council" in page.content
+
+
+def test_messages_waiting_are_shown_not_a_kept_page(tenant_a, people):
+    client = browser(tenant_a, people["lead"])
+    client.get("/org/")
+    # What a view that redirects here leaves: a signed message cookie.
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(SUCCESS, "Your request was sent.")])
+    page = client.get("/org/")
+    assert rendered(page)
+    assert b"Your request was sent." in page.content
+    # The message is shown once; the page kept before it (without it) is served again after.
+    again = client.get("/org/")
+    assert not rendered(again)
+    assert b"Your request was sent." not in again.content
+
+
+def test_a_browser_without_a_csrf_cookie_gets_a_built_page_and_one(tenant_a, people):
+    client = Client(HTTP_HOST=host_of(tenant_a))
+    login(client, tenant_a, people["lead"])
+    first = client.get("/org/")
+    assert rendered(first)
+    assert settings.CSRF_COOKIE_NAME in first.cookies  # the page set one: not kept
+    client.cookies.pop(settings.CSRF_COOKIE_NAME)
+    assert rendered(client.get("/org/"))
+
+
+def test_only_get_fills_and_head_is_served_the_kept_page(tenant_a, people):
+    client = browser(tenant_a, people["lead"])
+    head = client.head("/org/")
+    assert head.status_code == 200
+    assert rendered(client.get("/org/"))  # HEAD stored nothing
+    assert not rendered(client.head("/org/"))
+
+
+def test_signed_out_people_are_never_served_a_kept_page(tenant_a, people):
+    client = browser(tenant_a, people["lead"])
+    client.get("/org/")
+    client.logout()
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    response = client.get("/org/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_while_redis_cannot_be_read_every_page_is_built(tenant_a, people):
+    client = browser(tenant_a, people["lead"])
+    client.get("/org/")
+    assert not rendered(client.get("/org/"))
+    outage = cache._outage
+    outage.down_since, outage.retry_at = time.monotonic(), time.monotonic() + 60
+    try:
+        for _ in range(2):
+            page = client.get("/org/")
+            assert page.status_code == 200
+            assert rendered(page)
+    finally:
+        outage.down_since, outage.retry_at = None, 0.0
+
+
+def test_the_cache_must_come_after_the_permission_check():
+    with pytest.raises(TypeError, match="after its permission mixin"):
+
+        class Wrong(SignedInPageCacheMixin, PermissionRequiredMixin, TemplateView):
+            pass
+
+    with pytest.raises(TypeError, match="after its permission mixin"):
+
+        class Unguarded(SignedInPageCacheMixin, TemplateView):
+            pass
