@@ -46,6 +46,7 @@ from django.utils import timezone, translation
 
 from charters import reading_mode
 from charters.page_cache import tenant_fingerprint
+from platform_.metrics import SIGNED_IN_PAGES
 
 TIMEOUT = 5 * 60
 
@@ -116,12 +117,13 @@ class SignedInPageCacheMixin:
     def dispatch(self, request, *args, **kwargs):
         generation = _generation_for(request)
         if generation is None:
+            SIGNED_IN_PAGES.labels("skipped").inc()
             return super().dispatch(request, *args, **kwargs)
         key = page_key(request)
         fingerprint = tenant_fingerprint(request.tenant)
         entry = cache.get(key)
         if entry is not None and entry[0] == generation and entry[1] == fingerprint:
-            request.served_from_signed_in_cache = True
+            SIGNED_IN_PAGES.labels("hit").inc()
             response = HttpResponse(entry[3])
             for name, value in entry[2]:
                 response.headers[name] = value
@@ -130,7 +132,9 @@ class SignedInPageCacheMixin:
         if hasattr(response, "render"):
             response.render()
         if _storable(request, response):
-            cache.set(
-                key, (generation, fingerprint, list(response.items()), response.content), TIMEOUT
-            )
+            SIGNED_IN_PAGES.labels("stored").inc()
+            entry = (generation, fingerprint, list(response.items()), response.content)
+            cache.set(key, entry, TIMEOUT)
+        else:
+            SIGNED_IN_PAGES.labels("built").inc()
         return response

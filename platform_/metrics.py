@@ -7,6 +7,8 @@ would be a series explosion, and a council's host name in a label would leak who
   (``accreditation:application.submit``), never the raw path; ``status`` is the class (``2xx``).
   No tenant label.
 - ``cocharter_http_request_duration_seconds{route}``: a latency histogram.
+- ``cocharter_signed_in_pages_total{outcome}``: how the views that keep signed-in pages answered
+  (``hit``, ``stored``, ``built``, ``skipped``), for the cache's hit rate.
 - ``cocharter_celery_queue_length{queue}``: the broker's LLEN of each queue, read at scrape time.
 - ``cocharter_celery_task_failures_total{task}`` and ``..._task_retries_total{task}``: counted
   by the workers' ``task_failure`` / ``task_retry`` signals into a Redis hash on the broker
@@ -70,6 +72,16 @@ LATENCY = Histogram(
     "Time to answer an HTTP request, by resolved URL name.",
     ["route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+# How signed-in pages were answered by views that keep them (charters/signed_in_page_cache.py):
+# served from the cache (hit), built and kept (stored), built and not kept (built: messages, a
+# new CSRF cookie...), or not looked up at all (skipped: the cache off, Redis unreadable, HEAD of
+# nothing kept...). The hit rate says whether councils' writes leave the cache any use.
+SIGNED_IN_PAGES = Counter(
+    "cocharter_signed_in_pages",
+    "Signed-in pages of the views that keep them, by how they were answered.",
+    ["outcome"],
 )
 
 

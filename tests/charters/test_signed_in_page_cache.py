@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.views.generic import TemplateView
 from django_tenants.utils import tenant_context
+from prometheus_client import REGISTRY
 
 from charters import reading_mode
 from charters.models import Membership, Organisation
@@ -233,3 +234,27 @@ def test_the_cache_must_come_after_the_permission_check():
 
         class Unguarded(SignedInPageCacheMixin, TemplateView):
             pass
+
+
+def test_each_answer_is_counted_for_the_hit_rate(tenant_a, people):
+    def count(outcome):
+        return REGISTRY.get_sample_value("cocharter_signed_in_pages_total", {"outcome": outcome})
+
+    client = browser(tenant_a, people["lead"])
+    before = {outcome: count(outcome) or 0 for outcome in ("hit", "stored", "built", "skipped")}
+    client.get("/org/")  # stored
+    client.get("/org/")  # hit
+    client.cookies["messages"] = CookieStorage(RequestFactory().get("/"))._encode(
+        [Message(SUCCESS, "Saved.")]
+    )
+    client.get("/org/")  # skipped: a message waits
+    client.cookies.pop("messages")
+    client.cookies.pop(settings.CSRF_COOKIE_NAME)
+    client.get("/org/")  # skipped: no CSRF cookie yet
+    after = {outcome: count(outcome) or 0 for outcome in before}
+    assert {k: after[k] - before[k] for k in before} == {
+        "hit": 1,
+        "stored": 1,
+        "built": 0,
+        "skipped": 2,
+    }

@@ -8,11 +8,12 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import connection, transaction
-from django_tenants.utils import tenant_context
+from django_tenants.utils import schema_context, tenant_context
 
 from charters.models import Organisation
 from platform_ import data_generation
 from platform_.accounts.models import User
+from tenants.services import provision_tenant
 from tests.factories import OrganisationFactory, UserFactory
 
 
@@ -143,3 +144,17 @@ def test_a_lost_generation_never_starts_again_at_a_number_already_used(tenant_a)
 
 def test_every_connection_reports_its_writes():
     assert data_generation._watch in connection.execute_wrappers
+
+
+def test_a_council_provisioned_under_a_schema_name_used_before_starts_afresh(
+    db, django_capture_on_commit_callbacks
+):
+    """Entries an earlier council of that name left in Redis (a person's row at id 1) must not
+    match the new council's: provisioning writes its defaults, which moves the number on."""
+    with schema_context("t_gamma"):
+        data_generation.bump("t_gamma")
+        left, _entry = data_generation.read_with("unused")
+    with django_capture_on_commit_callbacks(execute=True):
+        provision_tenant(name="Gamma Council", slug="gamma", officer_email=None)
+    with schema_context("t_gamma"):
+        assert data_generation.read_with("unused")[0] > left
