@@ -18,6 +18,10 @@ bare view's in the segments on either side of it, so drift in the machine's load
 with other work) falls on both. A page gets BENCH_DURATION seconds in all (default 60, split over
 the rounds), each bare segment half a page segment. BENCH_CONNECTIONS (default 20) clients.
 
+The signed-in pages are loaded twice: as served (a person coming back to a page is served it
+from the signed-in cache while nothing in the council changed) and, as ``<page>_built``, from a
+third gunicorn with that cache off, which is what a first visit or one after a change costs.
+
 Prints, per page, ``<page>_rps``, ``_p50_ms``, ``_p95_ms``, ``_p99_ms``, ``_errors`` (anything but
 a 200, a failed connection or a timeout) and ``_ratio``; then ``bare_rps`` and ``errors_total``;
 exits non-zero if that is not 0.
@@ -134,10 +138,16 @@ def autocannon(port: int, path: str, host: str, cookie: str, seconds: float) -> 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# The signed-in pages once more, served by a gunicorn with the signed-in cache off: what a
+# first visit, or one after a change in the council, costs (charters/signed_in_page_cache.py).
+BUILT = {"org_member_built": "org_member", "officer_applications_built": "officer_applications"}
+
+
 def main() -> int:
     tenant, _ = ensure_demo_tenant()
     host = tenant.primary_domain
     targets = pages(tenant)
+    targets.update({name: targets[page] for name, page in BUILT.items()})
     options = _gunicorn.DOCKERFILE_OPTIONS
     segment = DURATION / ROUNDS
     totals = {name: Totals() for name in [*targets, BARE]}
@@ -149,11 +159,15 @@ def main() -> int:
         _gunicorn.log_file() as log,
         # DEBUG off, as in production: local settings turn it on, which the bare app has not.
         _gunicorn.gunicorn(options, log, env={"DJANGO_DEBUG": "false"}) as product,
+        _gunicorn.gunicorn(
+            options, log, env={"DJANGO_DEBUG": "false", "SIGNED_IN_CACHE": "false"}
+        ) as uncached,
         _gunicorn.gunicorn(options, log, app="bench._bare_wsgi:application") as bare,
     ):
-        for path, cookie in targets.values():  # warm caches and every worker
+        port = {name: uncached if name in BUILT else product for name in targets}
+        for name, (path, cookie) in targets.items():  # warm caches and every worker
             for _ in range(10):
-                warm_errors += _gunicorn.get(product, path, host=host, cookie=cookie) != 200
+                warm_errors += _gunicorn.get(port[name], path, host=host, cookie=cookie) != 200
         for _ in range(10):
             warm_errors += _gunicorn.get(bare, "/bare/") != 200
 
@@ -163,7 +177,7 @@ def main() -> int:
         for _ in range(ROUNDS):
             before = bare_segment()
             for name, (path, cookie) in targets.items():
-                totals[name].add(autocannon(product, path, host, cookie, segment))
+                totals[name].add(autocannon(port[name], path, host, cookie, segment))
                 after = bare_segment()
                 adjacent[name].append((before + after) / 2)
                 before = after

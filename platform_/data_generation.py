@@ -27,9 +27,11 @@ signing in writes it, and no page shows it), and the public schema (the tenant's
 fingerprinted where pages are cached, tenants/fingerprint.py).
 
 A missing number (Redis restarted empty, or evicted it) starts again from the clock in
-nanoseconds, never from 1, so an entry kept under an earlier number can never match again. A
-bump that cannot reach Redis is lost; entries are kept minutes only (their TTL bounds that case),
-and while Redis cannot be read nothing is served from it anyway (``current`` is None then).
+nanoseconds, never from 1, so an entry kept under an earlier number can never match again. While
+Redis cannot be read nothing is served from it (``read_with`` gives None). A bump that cannot
+reach Redis is kept by the process and sent before its next read; if Redis kept its data through
+the outage (a network partition), other processes may serve entries of the old number until then,
+for at most their TTL (a minute for a person's row, five for a page).
 Writes outside Django (psql by hand) are not seen either: bump the council with ``bump(schema)``
 after one, or wait out the TTL.
 """
@@ -80,18 +82,36 @@ class _Bump:
         bump(self.schema)
 
 
+# Schemas whose bump did not reach Redis (unreachable at the commit), tried again by this
+# process before its next read: an outage that kept Redis's data (a network partition) must not
+# bring old entries back with it. Other processes may serve those entries meanwhile; the TTLs
+# bound that.
+_unsent: set[str] = set()
+
+
 def bump(schema: str) -> None:
     """Move ``schema``'s generation on (after a write committed there)."""
     with schema_context(schema):  # the cache's key function prefixes the current schema
         try:
             cache.incr(KEY)
+            return
         except ValueError:  # not set (never, or Redis lost it), or Redis unreachable
             cache.add(KEY, time.time_ns(), None)
+        if cache.get(KEY) is None:  # not set even now: Redis cannot be reached
+            _unsent.add(schema)
+
+
+def _send_unsent() -> None:
+    for schema in list(_unsent):
+        _unsent.discard(schema)
+        bump(schema)
 
 
 def read_with(key: str) -> tuple[int | None, object | None]:
     """The generation and ``key``'s entry in one round trip (None for either that is missing;
     a generation of None means Redis cannot be read)."""
+    if _unsent:
+        _send_unsent()
     found = cache.get_many([KEY, key])
     generation = found.get(KEY)
     if generation is None:

@@ -34,8 +34,9 @@ from django.utils.functional import SimpleLazyObject
 
 from platform_ import data_generation
 
-# Minutes only: the generation is exact, this bounds a bump Redis never received.
-TIMEOUT = 5 * 60
+# The generation is exact; this bounds a bump Redis never received (platform_/data_generation.py:
+# a partition that kept Redis's data), so a person deactivated then is signed out within it.
+TIMEOUT = 60
 
 
 def user_key(user_id) -> str:

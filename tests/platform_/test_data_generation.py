@@ -4,6 +4,8 @@ or by another council's writes; never back to a number an entry may carry."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
@@ -158,3 +160,17 @@ def test_a_council_provisioned_under_a_schema_name_used_before_starts_afresh(
         provision_tenant(name="Gamma Council", slug="gamma", officer_email=None)
     with schema_context("t_gamma"):
         assert data_generation.read_with("unused")[0] > left
+
+
+def test_a_bump_that_could_not_reach_redis_is_sent_before_the_next_read(tenant_a):
+    """Redis unreachable at the commit but its data kept (a partition): the old number must not
+    come back when it answers again."""
+    before = generation(tenant_a)
+    outage = cache._outage
+    outage.down_since, outage.retry_at = time.monotonic(), time.monotonic() + 60
+    try:
+        data_generation.bump("t_alpha")
+        assert generation(tenant_a) is None  # nothing is served from Redis meanwhile
+    finally:
+        outage.down_since, outage.retry_at = None, 0.0
+    assert generation(tenant_a) == before + 1
