@@ -22,9 +22,9 @@ When the bump happens, and why that is never stale:
   it, the others find it done;
 - outside a transaction (autocommit), at once after the statement.
 
-Not counted: the session table (django.contrib.sessions keeps a row per browser in each schema;
-signing in writes it, and no page shows it), and the public schema (the tenant's own row is
-fingerprinted where pages are cached, tenants/fingerprint.py).
+Not counted: statements that changed no row; the tables in ``NOT_COUNTED`` (each with its reason;
+no view that keeps pages reads them, which a test checks); and the public schema (the tenant's
+own row is fingerprinted where pages are kept, charters/page_cache.py's ``tenant_fingerprint``).
 
 A missing number (Redis restarted empty, or evicted it) starts again from the clock in
 nanoseconds, never from 1, so an entry kept under an earlier number can never match again. While
@@ -52,8 +52,19 @@ KEY = "data-generation"
 _WRITE = re.compile(
     r"\s*(?:INSERT|UPDATE|DELETE|TRUNCATE|COPY|MERGE|CREATE|ALTER|DROP)\b", re.IGNORECASE
 )
-# Tables whose writes no cached page depends on, as Django quotes them in the statement's head.
-_NOT_COUNTED = ('"django_session"',)
+# Tables whose writes no kept page depends on, with why; as they are named in a statement's head.
+# tests/charters/test_signed_in_page_cache.py checks that no view keeping pages reads them.
+NOT_COUNTED = {
+    # A row per browser, written at each sign in; read by the session engine, never by a page.
+    "django_session": "sessions",
+    # A council API key's daily counts, written on every API request (an integration polling the
+    # register would otherwise empty the council's cache many times a minute); shown only on the
+    # API keys page, which keeps no pages.
+    "api_apikeyusage": "API key usage counts",
+}
+_NOT_COUNTED_HEADS = tuple(f'"{table}"' for table in NOT_COUNTED) + tuple(
+    f" {table} " for table in NOT_COUNTED
+)
 
 
 class _Once:
@@ -126,7 +137,7 @@ def _start() -> int | None:
 
 def _is_counted_write(sql: str) -> bool:
     head = sql[:200]
-    return _WRITE.match(head) is not None and not any(table in head for table in _NOT_COUNTED)
+    return _WRITE.match(head) is not None and not any(t in head for t in _NOT_COUNTED_HEADS)
 
 
 def _register_bump(connection, schema: str) -> None:
@@ -148,8 +159,12 @@ def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     connection = context["connection"]
     schema = connection.schema_name
-    if schema != get_public_schema_name() and _is_counted_write(
-        sql if isinstance(sql, str) else str(sql)
+    # A statement that changed no row changed nothing (a periodic task's UPDATE of what is due,
+    # when nothing is); DDL reports -1, and counts.
+    if (
+        schema != get_public_schema_name()
+        and context["cursor"].rowcount != 0
+        and _is_counted_write(sql if isinstance(sql, str) else str(sql))
     ):
         if connection.get_autocommit() or connection.in_atomic_block:
             _register_bump(connection, schema)

@@ -15,8 +15,10 @@ from django_tenants.utils import schema_context, tenant_context
 from charters.models import Organisation
 from platform_ import data_generation
 from platform_.accounts.models import User
+from platform_.api.services import record_use
 from tenants.services import provision_tenant
 from tests.factories import OrganisationFactory, UserFactory
+from tests.fixtures.api import issue_key
 
 
 def generation(tenant) -> int:
@@ -90,6 +92,30 @@ def test_reads_locks_and_session_rows_change_nothing(
         session.delete()
     assert callbacks == []
     assert generation(tenant_a) == before
+
+
+def test_a_statement_that_changed_no_row_changes_nothing(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    """A periodic task's UPDATE of what is due, when nothing is, empties nobody's cache."""
+    with django_capture_on_commit_callbacks() as callbacks, tenant_context(tenant_a):
+        Organisation.objects.filter(name="No such organisation").update(name="x")
+        Organisation.objects.filter(name="No such organisation").delete()
+    assert not [c for c in callbacks if isinstance(c, data_generation._Bump)]
+
+
+def test_api_key_usage_counts_are_not_counted(
+    tenant_a, officer_a, django_capture_on_commit_callbacks
+):
+    """Every API request counts itself; an integration polling the API must not empty the
+    council's cache each time (no view that keeps pages shows the counts)."""
+    issued = issue_key(tenant_a, officer_a)
+    with tenant_context(tenant_a):  # the key's last use, written at most once a minute, counts
+        record_use(issued.key, method="GET", path="/api/v1/register/", status=200)
+    with django_capture_on_commit_callbacks() as callbacks, tenant_context(tenant_a):
+        record_use(issued.key, method="GET", path="/api/v1/register/", status=200)
+        record_use(issued.key, method="GET", path="/api/v1/register/", status=429)
+    assert not [c for c in callbacks if isinstance(c, data_generation._Bump)]
 
 
 def test_the_public_schema_is_not_counted(tenant_a, django_capture_on_commit_callbacks):
