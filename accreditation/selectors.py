@@ -85,6 +85,18 @@ def applications_for_officers(status: str = "") -> QuerySet[Application]:
     return applications
 
 
+def application_list_for_officers(status: str = "") -> QuerySet[Application]:
+    """The officers' list of applications (templates/accreditation/manage/applications.html):
+    applications_for_officers' rows and order with only the columns the list shows (the
+    organisation's and the round's names, the state, how many assessors)."""
+    return (
+        applications_for_officers(status)
+        .select_related(None)
+        .select_related("organisation", "round")
+        .only("status", "organisation__name", "round__name")
+    )
+
+
 def applications_of(organisation) -> QuerySet[Application]:
     return organisation.applications.select_related("round", "level_sought").order_by("-created_at")
 

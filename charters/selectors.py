@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from charters import charter_status
+from charters import charter_status, public_cache
 from charters.enums import MembershipStatus, SignatureAction, VersionStatus
 from charters.models import Charter, CharterVersion, Membership, Organisation, Pledge, Principle
 from charters.validators import name_key
@@ -26,7 +26,16 @@ def current_version() -> CharterVersion | None:
 
 def current_version_number() -> CharterVersion | None:
     """The latest published version's key and number only (no principles): for pages that say
-    which version is current, such as the organisation hub."""
+    which version is current, such as the organisation hub and register entries.
+
+    Kept in the public cache (charters/public_cache.py): publishing a version, the only way the
+    answer changes (published versions are never edited or deleted), bumps its generation on
+    commit (services.publish_version).
+    """
+    return public_cache.cached("current-version-number", _current_version_number)
+
+
+def _current_version_number() -> CharterVersion | None:
     return CharterVersion.objects.published().order_by("-number").only("pk", "number").first()
 
 
@@ -138,12 +147,23 @@ def organisations_of(user) -> QuerySet[Organisation]:
 def hub_memberships(user) -> QuerySet[Membership]:
     """The person's memberships the organisation hub shows, in one read: the active ones (their
     organisations, with each one's latest signature and its version) and their requests to join,
-    by organisation name."""
+    by organisation name.
+
+    Only the columns the hub shows (templates/charters/organisation/hub.html): every column of
+    four tables, compiled and loaded, was most of the page's read.
+    """
     return (
         Membership.objects.filter(
             user=user, status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED]
         )
         .select_related("organisation__current_signature__version")
+        .only(
+            "status",
+            "organisation__name",
+            "organisation__slug",
+            "organisation__current_signature__action",
+            "organisation__current_signature__version__number",
+        )
         .order_by("organisation__name", "-role", "created_at")
     )
 

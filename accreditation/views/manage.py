@@ -177,7 +177,9 @@ class ApplicationListView(OfficerMixin, SignedInPageCacheMixin, TemplateView):
         status = self.request.GET.get("status", "")
         if status not in ApplicationStatus.values:
             status = ""
-        paginator = Paginator(selectors.applications_for_officers(status), APPLICATIONS_PAGE_SIZE)
+        paginator = Paginator(
+            selectors.application_list_for_officers(status), APPLICATIONS_PAGE_SIZE
+        )
         page = paginator.get_page(self.request.GET.get("page"))
         return {
             **super().get_context_data(**kwargs),
