@@ -7,6 +7,7 @@ django-tenants' key function, so each tenant has its own entries.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,9 @@ TIMEOUT = 60 * 60
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, None)
+        # From the clock, never 1: entries (kept an hour) may outlive a lost generation (Redis
+        # evicted it) or an earlier council of the same schema name; none can match this number.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
         value = cache.get(GENERATION_KEY, 1)
     return value
 
@@ -28,8 +31,8 @@ def generation() -> int:
 def invalidate() -> None:
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet: nothing cached under any generation
-        cache.add(GENERATION_KEY, 1, None)
+    except ValueError:  # not set (never, or lost): start where no kept entry can be
+        cache.add(GENERATION_KEY, time.time_ns(), None)
 
 
 def cached(name: str, build: Callable[[], Any]) -> Any:

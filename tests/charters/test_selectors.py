@@ -1,8 +1,10 @@
 """Selectors whose answers are kept: the current version's number follows each publication."""
 
-from django_tenants.utils import tenant_context
+from django_tenants.utils import schema_context, tenant_context
 
 from charters import public_cache, selectors, services
+from charters.models import CharterVersion
+from tenants.services import provision_tenant
 from tests.factories import OrganisationFactory, SignatureFactory
 from tests.fixtures.charters import publish_current_draft
 from tests.helpers import login, make_user
@@ -52,3 +54,16 @@ def test_current_version_number_changes_as_soon_as_a_new_version_is_published(
     assert (current.pk, current.number) == (second.pk, 2)
     html = client_a.get("/org/").content.decode()
     assert "Signed version 1 of the charter; version 2 is now published." in html
+
+
+def test_a_council_provisioned_under_an_old_schema_name_reads_none_of_its_cache(
+    db, django_capture_on_commit_callbacks
+):
+    """An earlier council named gamma (deleted) left its current version's number in the public
+    cache; the new gamma has published nothing."""
+    with schema_context("t_gamma"):
+        public_cache.cached("current-version-number", lambda: CharterVersion(pk=7, number=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant = provision_tenant(name="Gamma Council", slug="gamma", officer_email=None)
+    with tenant_context(tenant):
+        assert selectors.current_version_number() is None
