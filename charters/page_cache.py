@@ -56,6 +56,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from charters import public_cache, reading_mode
+from platform_ import release
 
 # Public pages only (urls_tenant.py); anything else goes through the stack as usual.
 EXACT_PATHS = frozenset(
@@ -124,6 +125,7 @@ def page_key(request) -> str:
     language = translation.get_language_from_request(request, check_path=False)
     parts = "\n".join(
         (
+            release.digest(),  # a page names its release's static files
             request.get_host(),  # validated already by the tenant lookup
             request.scheme,
             language,

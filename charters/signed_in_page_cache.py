@@ -13,7 +13,8 @@ Why a stored page is never stale:
 - the tenant's own row (the public schema: name, branding, status, plan) is fingerprinted into
   the entry (charters/page_cache.py's ``tenant_fingerprint``), so a new logo or a suspension
   misses at once in the process that made it and within the tenant cache's 2 s in the others;
-- the entry holds everything else a page depends on: the person (in its key), the scheme,
+- the entry holds everything else a page depends on: the release (platform_/release.py: a
+  page names its static files), the person (in its key), the scheme,
   language, reading mode, today's date and the path with its query string; the council's schema
   prefixes every key (django-tenants' key function). Not the host: a council's pages build their
   links from its own domain, never the request's (DESIGN section 7);
@@ -56,6 +57,7 @@ from django.utils import timezone, translation
 
 from charters import reading_mode
 from charters.page_cache import tenant_fingerprint
+from platform_ import release
 from platform_.metrics import SIGNED_IN_PAGES
 
 TIMEOUT = 5 * 60
@@ -74,6 +76,7 @@ def variant(request) -> str:
     """What, besides the person and the council, decides the page."""
     parts = "\n".join(
         (
+            release.digest(),  # a page names its release's static files
             request.scheme,
             translation.get_language(),
             reading_mode.current(request),

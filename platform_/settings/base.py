@@ -168,6 +168,9 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# What was deployed (the image's commit, a build argument): with the static files' manifest, it
+# keeps pages kept in the cache per release (platform_/release.py).
+RELEASE = env("RELEASE", default="")
 # Signed-in people's rows and chosen signed-in pages kept in the cache under the council's data
 # generation, which every committed write moves on (platform_/data_generation.py,
 # platform_/accounts/session_user.py, charters/signed_in_page_cache.py).
