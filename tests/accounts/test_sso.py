@@ -14,8 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from platform_.accounts.models import User
@@ -32,6 +36,7 @@ from tenants.enums import LifecycleStatus
 from tenants.models import Tenant
 from tenants.services import set_tenant_status
 from tests.helpers import TEST_PASSWORD, committed, login, make_user
+from tests.platform_.test_languages import segments
 
 SECRET = "s3cr3t-value-from-entra-0123456789"
 SSO_PAGE_QUERIES = 3
@@ -491,3 +496,41 @@ def test_nobody_new_joins_through_sso_while_suspended_or_closed(tenant_a, rf, st
     request.tenant = tenant_a
     with tenant_context(tenant_a):
         assert CouncilSocialAccountAdapter().is_open_for_signup(request, None) is open_
+
+
+# --- In Welsh ------------------------------------------------------------------------------------
+
+
+def _welsh_page_keeps_no_english(client, path: str, *, allowed: tuple[str, ...]) -> None:
+    english = client.get(path)
+    client.cookies["django_language"] = "cy"
+    welsh = client.get(path)
+    client.cookies.pop("django_language")
+    assert english.status_code == welsh.status_code == 200, path
+    assert '<html lang="cy"' in welsh.content.decode()
+    same = segments(english.content.decode()) & segments(welsh.content.decode())
+    assert sorted(s for s in same if not any(word in s for word in allowed)) == []
+
+
+def test_the_sign_in_pages_with_the_councils_account_are_in_welsh(
+    tenant_a, officer_a, client_a, issuer
+):
+    """The sign-in page's second way in, and the page before the provider's (what anyone
+    signing in with the council's account meets, organisation members included)."""
+    configure(tenant_a, officer_a, issuer)
+    for path in ("/accounts/login/", "/accounts/oidc/council/login/"):
+        _welsh_page_keeps_no_english(client_a, path, allowed=("Alpha",))
+
+
+@pytest.mark.parametrize(
+    "template", ["accounts/sso/refused.html", "accounts/sso/refused_connect.html"]
+)
+def test_the_refusals_of_a_council_account_are_in_welsh(tenant_a, rf, template):
+    request = rf.get("/accounts/oidc/council/login/callback/")
+    request.tenant, request.user = tenant_a, AnonymousUser()
+    pages = {}
+    for language in (settings.LANGUAGE_CODE, "cy"):
+        with translation.override(language), tenant_context(tenant_a):
+            pages[language] = render_to_string(template, {"tenant": tenant_a}, request=request)
+    same = segments(pages[settings.LANGUAGE_CODE]) & segments(pages["cy"])
+    assert sorted(s for s in same if "Alpha" not in s) == []
